@@ -1,0 +1,2 @@
+// Package epoch reads SOURCE_DATE_EPOCH strictly: the one timestamp every output of distill carries.
+package epoch

@@ -1,0 +1,15 @@
+// Package layer turns a list of entries into a deterministic, compressed layer blob and its descriptor in one streaming pass.
+//
+// Entries (see Entry, read from ENTRIES.json with ReadEntries) are checked
+// first: relative paths without "", "." or ".." elements, one meaning per
+// path, parents that are directories. Write then sorts them by path, adds
+// missing parent directories as 0755 0:0, and streams the tar through
+// sha256 (diff_id), the compressor and sha256 (digest) to its writer.
+//
+// Every tar entry has the same mtime, empty owner names and no atime or
+// ctime; the writer picks USTAR when an entry fits and PAX otherwise. gzip
+// is klauspost/pgzip with a pinned level, 1 MiB blocks and 4 blocks in
+// flight, no name, mtime 0 and OS 255, so the bytes do not depend on the
+// number of cores; zstd is klauspost/compress/zstd with one encoder.
+// TestGolden pins the resulting digests.
+package layer
