@@ -15,7 +15,7 @@ distill_toolchain = _distill_toolchain
 ImageInfo = _ImageInfo
 LayerInfo = _LayerInfo
 
-_NO_SHELL = """a distroless image has no shell to run the shell-form command {value!r}; write it in exec form as a list, e.g. {attr} = {example}"""
+_NO_SHELL = "a distroless image has no shell to run the shell-form command %r; write it in exec form as a list, e.g. %s = %s"
 
 def _exec_form(name, attr, value):
     """Checks an entrypoint/cmd: None (inherit), or a list of strings."""
@@ -25,7 +25,7 @@ def _exec_form(name, attr, value):
         fail("distroless_image(name = %r): %s: %s" % (
             name,
             attr,
-            _NO_SHELL.format(value = value, attr = attr, example = repr(value.split(" ")) if value else "[\"/app/server\"]"),
+            _NO_SHELL % (value, attr, repr(value.split(" ")) if value else "[\"/app/server\"]"),
         ))
     if type(value) != type([]) or [v for v in value if type(v) != type("")]:
         fail("distroless_image(name = %r): %s must be a list of strings, e.g. [\"/app/server\", \"--port=8080\"]" % (name, attr))

@@ -157,7 +157,7 @@ def _image_layer_impl(ctx):
         progress_message = "Building layer %s" % ctx.label,
     )
     return [
-        DefaultInfo(files = depset([blob, descriptor])),
+        DefaultInfo(files = depset([blob, descriptor]), runfiles = ctx.runfiles(files = [blob, descriptor])),
         LayerInfo(blob = blob, descriptor = descriptor),
     ]
 

@@ -12,6 +12,12 @@ workspace(name = "bad_input")
 
 local_repository(name = "rules_distill", path = "$repo")
 
+# Bazel 4.2.3 resolves its Java toolchains on every build, which needs rules_java and rules_cc:
+# Debian's rules_java and our stand-in satisfy it offline.
+local_repository(name = "rules_java", path = "/usr/share/bazel/rules/java")
+
+local_repository(name = "rules_cc", path = "$repo/third_party/rules_cc")
+
 load("@rules_distill//rules:repositories.bzl", "distill_register_toolchains")
 
 distill_register_toolchains()
@@ -19,41 +25,32 @@ WS
 echo "build --nosandbox_debug" >"$ws/.bazelrc"
 echo a >"$ws/a.txt"
 echo b >"$ws/b.txt"
-cat >"$ws/BUILD.bazel" <<'B'
-load("@rules_distill//rules:defs.bzl", "distroless_image", "image_layer")
+# One package per case: some errors (attribute values, macros) stop the whole package.
+case_build() { # name, then BUILD content below the load line
+  mkdir -p "$ws/$1"
+  printf 'load("@rules_distill//rules:defs.bzl", "distroless_image", "image_layer")\n\n%s\n' "$2" >"$ws/$1/BUILD.bazel"
+  cp "$ws/a.txt" "$ws/b.txt" "$ws/$1/"
+}
+case_build ok 'image_layer(name = "ok", srcs = ["a.txt"])'
+case_build missing_src 'image_layer(name = "missing_src", srcs = ["nope.txt"])'
+case_build escape 'image_layer(name = "escape", files = {"a.txt": "/app/../../etc/passwd"})'
+case_build duplicate 'image_layer(name = "duplicate", files = {"a.txt": "/app/x", "b.txt": "/app/x"})'
+case_build bad_mode 'image_layer(name = "bad_mode", srcs = ["a.txt"], modes = {"/a.txt": "0999"})'
+case_build bad_owner 'image_layer(name = "bad_owner", srcs = ["a.txt"], owners = {"/a.txt": "root:root"})'
+case_build unknown_compression 'image_layer(name = "unknown_compression", srcs = ["a.txt"], compression = "lz4")'
+case_build port 'image_layer(name = "ok", srcs = ["a.txt"])
 
-image_layer(name = "ok", srcs = ["a.txt"])
-
-image_layer(name = "missing_src", srcs = ["nope.txt"])
-
-image_layer(name = "escape", files = {"a.txt": "/app/../../etc/passwd"})
-
-image_layer(name = "duplicate", files = {"a.txt": "/app/x", "b.txt": "/app/x"})
-
-image_layer(name = "bad_mode", srcs = ["a.txt"], modes = {"/a.txt": "0999"})
-
-image_layer(name = "bad_owner", srcs = ["a.txt"], owners = {"/a.txt": "root:root"})
-
-image_layer(name = "unknown_compression", srcs = ["a.txt"], compression = "lz4")
-
-distroless_image(name = "port", layers = [":ok"], exposed_ports = ["http"])
-
-distroless_image(name = "arch", layers = [":ok"], architecture = "x86")
-B
-# A macro error stops the whole package, so shell-form entrypoints get a package of their own.
-mkdir -p "$ws/shell"
-cat >"$ws/shell/BUILD.bazel" <<'B'
-load("@rules_distill//rules:defs.bzl", "distroless_image")
-
-distroless_image(name = "image", entrypoint = "/app/server --port 8080")
-B
+distroless_image(name = "port", layers = [":ok"], exposed_ports = ["http"])'
+case_build arch 'distroless_image(name = "arch", architecture = "x86")'
+case_build shell 'distroless_image(name = "shell", entrypoint = "/app/server --port 8080")'
+case_build cmd 'distroless_image(name = "cmd", cmd = "--port 8080")'
 
 cd "$ws"
 passed=0
 failed=0
 expect_error() { # target, then a fixed string the error must contain
   local target=$1 want=$2 log="$work/log"
-  if bazel --output_user_root="$work/root" build --nobuild "$target" >"$log" 2>&1; then
+  if bazel --output_user_root="$work/root" build "$target" >"$log" 2>&1; then
     echo "FAIL $target: built, but should have failed with: $want"
     failed=$((failed + 1))
   elif ! grep -qF -- "$want" "$log"; then
@@ -66,15 +63,16 @@ expect_error() { # target, then a fixed string the error must contain
   fi
 }
 
-bazel --output_user_root="$work/root" build //:ok >"$work/log" 2>&1 || { cat "$work/log"; echo "FAIL the valid layer did not build"; exit 1; }
-expect_error //:missing_src "no such target '//:nope.txt'"
-expect_error //:escape 'image_layer //:escape: path "/app/../../etc/passwd" escapes the image root'
-expect_error //:duplicate 'image_layer //:duplicate: two different things at image path "/app/x": a.txt and b.txt'
-expect_error //:bad_mode "image_layer //:bad_mode modes[\"/a.txt\"]: mode \"0999\" is not an octal mode"
-expect_error //:bad_owner "owner \"root:root\" must be numeric \"uid:gid\""
-expect_error //:unknown_compression "compression has to be one of 'gzip', 'zstd' or 'none' instead of 'lz4'"
-expect_error //:port "distroless_image //:port: exposed_ports: \"http\" is not a port"
-expect_error //:arch "architecture has to be one of"
-expect_error //shell:image "distroless_image(name = \"image\"): entrypoint: a distroless image has no shell to run the shell-form command \"/app/server --port 8080\"; write it in exec form as a list, e.g. entrypoint = [\"/app/server\", \"--port\", \"8080\"]"
+bazel --output_user_root="$work/root" build //ok >"$work/log" 2>&1 || { cat "$work/log"; echo "FAIL the valid layer did not build"; exit 1; }
+expect_error //missing_src "missing input file '//missing_src:nope.txt'"
+expect_error //escape 'image_layer //escape:escape files: path "/app/../../etc/passwd" escapes the image root'
+expect_error //duplicate 'image_layer //duplicate:duplicate: two different things at image path "/app/x": duplicate/a.txt and duplicate/b.txt'
+expect_error //bad_mode 'image_layer //bad_mode:bad_mode modes["/a.txt"]: mode "0999" is not an octal mode'
+expect_error //bad_owner 'owner "root:root" must be numeric "uid:gid"'
+expect_error //unknown_compression "//unknown_compression:unknown_compression: invalid value in 'compression' attribute: has to be one of 'gzip', 'zstd' or 'none' instead of 'lz4'"
+expect_error //port:port 'distroless_image //port:port: exposed_ports: "http" is not a port'
+expect_error //arch "//arch:arch: invalid value in 'architecture' attribute: has to be one of"
+expect_error //shell 'distroless_image(name = "shell"): entrypoint: a distroless image has no shell to run the shell-form command "/app/server --port 8080"; write it in exec form as a list, e.g. entrypoint = ["/app/server", "--port", "8080"]'
+expect_error //cmd 'distroless_image(name = "cmd"): cmd: a distroless image has no shell'
 echo "bad_input: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]
