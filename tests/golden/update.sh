@@ -2,11 +2,13 @@
 # Rewrites tests/golden/digests.txt from a fresh build (only after a deliberate format change).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bazel build //tests/golden:files //tests/golden:files_zstd //tests/golden:files_plain //tests/golden:image.digest //tests/golden:child.digest
-for f in bazel-bin/tests/golden/files{,_zstd,_plain}_/descriptor.json; do
-  echo "$(basename "$(dirname "$f")" | sed 's/_$//') $(grep -o '"digest": *"sha256:[0-9a-f]*"' "$f" | grep -o 'sha256:[0-9a-f]*')"
-done >/tmp/golden.$$
-for f in bazel-bin/tests/golden/{image,child}.digest; do echo "$(basename "$f") $(cat "$f")"; done >>/tmp/golden.$$
-LC_ALL=C sort /tmp/golden.$$ >tests/golden/digests.txt
-rm -f /tmp/golden.$$
+bazel build //tests/golden:all
+{
+  for layer in files files_plain files_zstd; do
+    echo "$layer $(grep -o '"digest": *"sha256:[0-9a-f]*"' "bazel-bin/tests/golden/${layer}_/descriptor.json" | grep -o 'sha256:[0-9a-f]*')"
+  done
+  for image in child image; do
+    echo "$image $(cat "bazel-bin/tests/golden/$image.digest")"
+  done
+} | LC_ALL=C sort >tests/golden/digests.txt
 cat tests/golden/digests.txt
