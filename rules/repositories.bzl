@@ -24,6 +24,7 @@ def _absolute(label):
     """A label string that means the same from inside another repository."""
     if str(label).startswith("@@"):
         return str(label)  # Bazel 6+: already canonical
+
     # Bazel 4/5: "@//rules:x" when rules_distill is the main repository, "@rules_distill//rules:x" otherwise.
     return "@%s//%s:%s" % (label.workspace_name, label.package, label.name)
 

@@ -3,7 +3,8 @@
 # (tests/setup.sh), then runs the checks in pipeline order and closes with one
 # "tests: N passed, N failed" line counting every individual test.
 #
-#   1. static checks: gofmt, go vet, buildifier -lint=warn, the helper's watched-sources list
+#   1. static checks: gofmt, go vet, buildifier -lint=warn, the helper's watched-sources list,
+#      docs/rules.md generated from the rules (tools/cmd/docgen)
 #   2. Go unit tests of the distill helper (go test ./tools/...)
 #   3. Bazel tests (bazel test //...: golden digests, every example builds)
 #   4. bad BUILD input fails at analysis time with a clear message (tests/bad_input)
@@ -61,6 +62,7 @@ step "gofmt" gofmt_clean
 step "go vet" go vet ./tools/...
 step "buildifier -lint=warn" buildifier -mode=check -lint=warn -r rules examples tests third_party BUILD.bazel WORKSPACE
 step "distill sources list up to date" rules/private/update_distill_srcs.sh --check
+step "docs/rules.md up to date" go run ./tools/cmd/docgen -check docs/rules.md
 
 echo "==> go test ./tools/..."
 go test -count=1 -v ./tools/... >"$log" 2>&1

@@ -1,0 +1,79 @@
+# shellcheck shell=bash source-path=SCRIPTDIR
+# Shared by the end-to-end tests in this directory (sourced, never run): finds the checkout,
+# loads tests/lib/ and adds helpers for temporary directories and throw-away Bazel workspaces.
+#
+#   E2E_REPO                 the checkout (absolute)
+#   e2e_tmpdir VAR NAME      sets VAR to a new temporary directory, removed at exit (not in a
+#                            $(...) subshell: the removal would be registered there)
+#   e2e_step TEXT            prints "==> TEXT"
+#   e2e_run WHAT LOG CMD...  runs CMD with stdout and stderr in LOG; counts a pass, or fails the
+#                            test printing the last lines of LOG
+#   e2e_bazel_server WS ROOT shuts the Bazel server of workspace WS with --output_user_root=ROOT
+#                            down at exit (call it before the first e2e_bazel WS ROOT ...)
+#   e2e_bazel WS ROOT ARGS.. runs `bazel --output_user_root=ROOT ARGS...` in WS
+#   e2e_done NAME            prints the elapsed time and the closing summary line
+[ -n "${_RULES_DISTILL_E2E_COMMON_SH:-}" ] && return 0
+_RULES_DISTILL_E2E_COMMON_SH=1
+
+E2E_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export E2E_REPO
+
+# shellcheck source=../lib/env.sh
+source "$E2E_REPO/tests/lib/env.sh"
+# shellcheck source=../lib/cleanup.sh
+source "$E2E_REPO/tests/lib/cleanup.sh"
+# shellcheck source=../lib/assert.sh
+source "$E2E_REPO/tests/lib/assert.sh"
+# shellcheck source=../lib/net.sh
+source "$E2E_REPO/tests/lib/net.sh"
+
+# Bazel makes its outputs read-only; a non-root user could not remove them without this.
+_e2e_rm() {
+  chmod -R u+w "$1" 2>/dev/null || true
+  rm -rf "$1"
+}
+
+e2e_tmpdir() {
+  local dir
+  dir="$(mktemp -d "${TMPDIR:-/tmp}/rules_distill-e2e-$2.XXXXXX")" || fail "mktemp" "no temporary directory"
+  defer _e2e_rm "$dir"
+  printf -v "$1" '%s' "$dir"
+}
+
+e2e_step() {
+  echo "==> $*"
+}
+
+e2e_run() {
+  local what="$1" log="$2" status=0
+  shift 2
+  "$@" >"$log" 2>&1 || status=$?
+  if [ "$status" -eq 0 ]; then
+    _assert_ok "$what"
+  else
+    echo "---- last lines of $log ($*) ----" >&2
+    tail -n 30 "$log" >&2
+    fail "$what" "'$*' exited $status"
+  fi
+}
+
+_e2e_shutdown() {
+  [ -d "$1" ] && [ -d "$2" ] || return 0
+  (cd "$1" && bazel --output_user_root="$2" shutdown >/dev/null 2>&1) || true
+}
+
+e2e_bazel_server() {
+  defer _e2e_shutdown "$1" "$2"
+}
+
+e2e_bazel() {
+  local ws="$1" root="$2"
+  shift 2
+  (cd "$ws" && bazel --output_user_root="$root" "$@")
+}
+
+e2e_done() {
+  echo "$1: took ${SECONDS}s"
+  assert_summary "$1"
+  [ "$ASSERT_FAILED" -eq 0 ]
+}

@@ -1,0 +1,2 @@
+// Package docgen writes Markdown reference documentation for the rules, macros and providers a .bzl file exports.
+package docgen
