@@ -4,16 +4,23 @@ The pipeline: declared inputs → `image_layer` → `distroless_image` (config +
 → `<name>.tar` (docker-archive) / `<name>.load` / `<name>.push`.
 """
 
+load("//rules/private:deb.bzl", _deb_layer = "deb_layer")
+load("//rules/private:debian_lock.bzl", _debian_lock = "debian_lock")
+load("//rules/private:group.bzl", _layer_group = "layer_group")
 load("//rules/private:image.bzl", "distroless_image_rule")
 load("//rules/private:layer.bzl", _image_layer = "image_layer")
 load("//rules/private:outputs.bzl", "image_load", "image_push", "image_tarball")
-load("//rules/private:providers.bzl", _ImageInfo = "ImageInfo", _LayerInfo = "LayerInfo")
+load("//rules/private:providers.bzl", _ImageInfo = "ImageInfo", _LayerInfo = "LayerInfo", _LayersInfo = "LayersInfo")
 load("//rules/private:toolchain.bzl", _distill_toolchain = "distill_toolchain")
 
 image_layer = _image_layer
+deb_layer = _deb_layer
+layer_group = _layer_group
+debian_lock = _debian_lock
 distill_toolchain = _distill_toolchain
 ImageInfo = _ImageInfo
 LayerInfo = _LayerInfo
+LayersInfo = _LayersInfo
 
 _NO_SHELL = "a distroless image has no shell to run the shell-form command %r; write it in exec form as a list, e.g. %s = %s"
 

@@ -1,6 +1,7 @@
 """`distroless_image`: layers + config → image (config, manifest) → OCI layout."""
 
-load(":providers.bzl", "ImageInfo", "LayerInfo")
+load(":group.bzl", "flatten_layers")
+load(":providers.bzl", "ImageInfo", "LayerInfo", "LayersInfo")
 load(":settings.bzl", "SOURCE_DATE_EPOCH_ATTR", "source_date_epoch_env")
 load(":toolchain.bzl", "DISTILL_TOOLCHAIN", "distill_binary")
 
@@ -39,7 +40,7 @@ def _distroless_image_impl(ctx):
     if ctx.attr.workdir and not ctx.attr.workdir.startswith("/"):
         fail("%s: workdir %r must be an absolute path, e.g. \"/app\"" % (where, ctx.attr.workdir))
 
-    layers = [layer[LayerInfo] for layer in ctx.attr.layers]
+    layers = flatten_layers(ctx.attr.layers)
     spec = {
         "base": {"image": base.image.path, "config": base.config.path} if base else None,
         "layers": [layer.descriptor.path for layer in layers],
@@ -126,8 +127,8 @@ distroless_image_rule = rule(
             providers = [ImageInfo],
         ),
         "layers": attr.label_list(
-            doc = "Layers (`image_layer` targets) added on top of the base, in order.",
-            providers = [LayerInfo],
+            doc = "Layers (`image_layer`, `deb_layer`, `layer_group`) added on top of the base, in order.",
+            providers = [[LayerInfo], [LayersInfo]],
         ),
         "entrypoint": attr.string_list(doc = "Exec-form entrypoint."),
         "set_entrypoint": attr.bool(doc = "Whether `entrypoint` replaces the base's (set by the macro)."),

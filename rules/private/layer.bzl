@@ -136,12 +136,32 @@ def _image_layer_impl(ctx):
 
     spec = ctx.actions.declare_file(ctx.label.name + "_/entries.json")
     ctx.actions.write(spec, json.encode({"entries": records}) + "\n")
+    return layer_action(
+        ctx,
+        command = "layer",
+        arguments = ["--entries", spec.path],
+        inputs = [spec] + inputs,
+        mnemonic = "DistillLayer",
+    )
+
+def layer_action(ctx, command, arguments, inputs, mnemonic):
+    """Runs one `distill` layer-writing command; returns the providers of a layer target.
+
+    Args:
+      ctx: the rule context; uses ctx.attr.compression, compression_level and _source_date_epoch.
+      command: the distill subcommand ("layer", "deb-layer").
+      arguments: the command's own flags (strings).
+      inputs: list of input Files.
+      mnemonic: the action mnemonic.
+
+    Returns:
+      [DefaultInfo, LayerInfo]
+    """
     blob = ctx.actions.declare_file(ctx.label.name + "_/layer" + _EXTENSIONS[ctx.attr.compression])
     descriptor = ctx.actions.declare_file(ctx.label.name + "_/descriptor.json")
-
     args = ctx.actions.args()
-    args.add("layer")
-    args.add("--entries", spec)
+    args.add(command)
+    args.add_all(arguments)
     args.add("--output", blob)
     args.add("--descriptor", descriptor)
     args.add("--compression", ctx.attr.compression)
@@ -150,16 +170,28 @@ def _image_layer_impl(ctx):
     ctx.actions.run(
         executable = distill_binary(ctx),
         arguments = [args],
-        inputs = depset([spec] + inputs),
+        inputs = depset(inputs),
         outputs = [blob, descriptor],
         env = source_date_epoch_env(ctx),
-        mnemonic = "DistillLayer",
+        mnemonic = mnemonic,
         progress_message = "Building layer %s" % ctx.label,
     )
     return [
         DefaultInfo(files = depset([blob, descriptor]), runfiles = ctx.runfiles(files = [blob, descriptor])),
         LayerInfo(blob = blob, descriptor = descriptor),
     ]
+
+COMPRESSION_ATTRS = dict({
+    "compression": attr.string(
+        doc = "Layer compression: \"gzip\" (default, readable by every runtime), \"zstd\" or \"none\".",
+        default = "gzip",
+        values = ["gzip", "zstd", "none"],
+    ),
+    "compression_level": attr.int(
+        doc = "Compression level; -1 keeps distill's pinned default. Changing it changes the digest.",
+        default = -1,
+    ),
+}, **SOURCE_DATE_EPOCH_ATTR)
 
 image_layer = rule(
     implementation = _image_layer_impl,
@@ -211,15 +243,6 @@ image_layer(
         "owners": attr.string_dict(
             doc = "Image path → numeric \"uid:gid\" (\"65532:65532\"). The path must be in the layer or be a parent directory of something in it.",
         ),
-        "compression": attr.string(
-            doc = "Layer compression: \"gzip\" (default, readable by every runtime), \"zstd\" or \"none\".",
-            default = "gzip",
-            values = ["gzip", "zstd", "none"],
-        ),
-        "compression_level": attr.int(
-            doc = "Compression level; -1 keeps distill's pinned default. Changing it changes the digest.",
-            default = -1,
-        ),
-    }, **SOURCE_DATE_EPOCH_ATTR),
+    }, **COMPRESSION_ATTRS),
     toolchains = [DISTILL_TOOLCHAIN],
 )

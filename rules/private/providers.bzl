@@ -22,3 +22,10 @@ ImageInfo = provider(
         "variant": "string: the CPU variant, or empty.",
     },
 )
+
+LayersInfo = provider(
+    doc = "An ordered group of layers (`layer_group`, the package sets of `debian_packages`).",
+    fields = {
+        "layers": "list of LayerInfo, in image order, without repeats.",
+    },
+)

@@ -12,6 +12,8 @@
 #                            down at exit (call it before the first e2e_bazel WS ROOT ...)
 #   e2e_bazel WS ROOT ARGS.. runs `bazel --output_user_root=ROOT ARGS...` in WS
 #   e2e_done NAME            prints the elapsed time and the closing summary line
+#
+# An unexpected failing command (set -e) prints "FAIL: unexpected error: ..." and the summary.
 [ -n "${_RULES_DISTILL_E2E_COMMON_SH:-}" ] && return 0
 _RULES_DISTILL_E2E_COMMON_SH=1
 
@@ -26,6 +28,21 @@ source "$E2E_REPO/tests/lib/cleanup.sh"
 source "$E2E_REPO/tests/lib/assert.sh"
 # shellcheck source=../lib/net.sh
 source "$E2E_REPO/tests/lib/net.sh"
+
+# A command that fails outside any assert_* stops the test (set -e in the scripts); say which one,
+# and close with the summary line as a failed assertion does. -E: also inside functions.
+_e2e_err() {
+  local status=$?
+  # Once: in the test's own shell (not in $(...) as well), for the innermost failing command,
+  # and not for the exit after a failed assertion, which has said what failed.
+  [ "$BASHPID" = "$$" ] && [ -z "${_e2e_err_seen:-}" ] && [ "$ASSERT_FAILED" -eq 0 ] || return 0
+  _e2e_err_seen=1
+  ASSERT_FAILED=$((ASSERT_FAILED + 1))
+  echo "FAIL: unexpected error: '$BASH_COMMAND' exited $status (${BASH_SOURCE[1]:-?}:${BASH_LINENO[0]:-?})" >&2
+  assert_summary "" >&2
+}
+set -E
+trap _e2e_err ERR
 
 # Bazel makes its outputs read-only; a non-root user could not remove them without this.
 _e2e_rm() {

@@ -17,12 +17,23 @@ cd "$E2E_REPO"
 tmp=""
 e2e_tmpdir tmp prebuilt
 
+# release_build DIR OUT: the release build of distill, run in the rules_distill tree DIR. The
+# same command as distill_from_source in rules/repositories.bzl: keep the two in step.
+release_build() {
+  (cd "$1" && env CGO_ENABLED=0 GOFLAGS=-mod=vendor GOPROXY=off GOTOOLCHAIN=local \
+    go build -trimpath -ldflags='-s -w -buildid=' -o "$2" ./tools/cmd/distill)
+}
+
 e2e_step "go build distill (the release command)"
-e2e_run "go build -trimpath distill" "$tmp/go.log" \
-  env CGO_ENABLED=0 GOFLAGS=-mod=vendor GOPROXY=off GOTOOLCHAIN=local \
-  go build -trimpath -ldflags='-s -w -buildid=' -o "$tmp/distill" ./tools/cmd/distill
+e2e_run "go build -trimpath distill" "$tmp/go.log" release_build "$E2E_REPO" "$tmp/distill"
 sha="$(sha256sum <"$tmp/distill" | cut -d' ' -f1)"
 echo "    sha256 $sha"
+# The same files without .git, as a release archive gives them (built and compared at the end).
+export_dir="$tmp/export/rules_distill"
+mkdir -p "$export_dir"
+git ls-files -z --cached --others --exclude-standard |
+  while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+  xargs -0 --no-run-if-empty cp -P --parents --target-directory="$export_dir"
 assert_contains "the binary is static" "$(file -b "$tmp/distill")" "statically linked"
 
 # Bazel 4.2.3 resolves toolchains for every target through @bazel_tools//tools/jdk:all, which
@@ -135,7 +146,7 @@ expect_fetch_error() {
     fail "$what" "the build succeeded"
   fi
   assert_contains "$what" "$(cat "$log")" "$want"
-  echo "    $(grep -F -- "$want" "$log" | head -n 1 | sed 's/^.*\(Error in [a-z_]*: \)/\1/' | cut -c 1-400)"
+  echo "    $(grep -F -- "$want" "$log" | grep -v '^[[:space:]]*fail(' | head -n 1 | cut -c 1-400)"
 }
 
 e2e_step "a wrong sha256 in WORKSPACE"
@@ -168,14 +179,8 @@ expect_fetch_error "urls without sha256 fails with rules_distill's message" \
 # state of the tree it was built in. Users get rules_distill as an archive, without .git; Bazel
 # then builds the helper from source there, and it must be the released binary.
 e2e_step "the release command in an exported copy of the tree (no .git, as a release archive)"
-export_dir="$tmp/export/rules_distill"
-mkdir -p "$export_dir"
-git ls-files -z --cached --others --exclude-standard |
-  while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
-  xargs -0 --no-run-if-empty cp -P --parents --target-directory="$export_dir"
 e2e_run "go build -trimpath distill in the exported copy" "$tmp/go-export.log" \
-  env -C "$export_dir" CGO_ENABLED=0 GOFLAGS=-mod=vendor GOPROXY=off GOTOOLCHAIN=local \
-  go build -trimpath -ldflags='-s -w -buildid=' -o "$tmp/distill.export" ./tools/cmd/distill
+  release_build "$export_dir" "$tmp/distill.export"
 echo "    VCS settings stamped into the checkout's build: $(go version -m "$tmp/distill" | awk '$1 == "build" && $2 ~ /^vcs/ { printf "%s ", $2 }')"
 assert_eq "the helper built without .git is the released binary" "$sha" \
   "$(sha256sum <"$tmp/distill.export" | cut -d' ' -f1)"

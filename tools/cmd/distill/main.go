@@ -12,16 +12,24 @@ import (
 	"syscall"
 
 	"github.com/rules-distill/rules_distill/tools/internal/cli"
+	"github.com/rules-distill/rules_distill/tools/internal/cmd/debianbuild"
+	"github.com/rules-distill/rules_distill/tools/internal/cmd/deblayer"
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/image"
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/layer"
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/layout"
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/load"
+	"github.com/rules-distill/rules_distill/tools/internal/cmd/lock"
+	"github.com/rules-distill/rules_distill/tools/internal/cmd/mirrors"
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/push"
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/tarball"
 )
 
 // commands are the subcommands, in pipeline order.
 var commands = []cli.Command{
+	lock.Command,
+	mirrors.Command,
+	debianbuild.Command,
+	deblayer.Command,
 	layer.Command,
 	image.Command,
 	layout.Command,
@@ -87,9 +95,9 @@ func oneLine(err error) string {
 func help(w io.Writer) {
 	fmt.Fprintf(w, "distill builds reproducible OCI images for rules_distill.\n\nusage: distill <command> [flags]\n\ncommands:\n")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-8s %s\n", c.Name, c.Summary)
+		fmt.Fprintf(w, "  %-12s %s\n", c.Name, c.Summary)
 	}
-	fmt.Fprintf(w, "  %-8s %s\n  %-8s %s\n\nRun 'distill help <command>' for its flags.\n",
+	fmt.Fprintf(w, "  %-12s %s\n  %-12s %s\n\nRun 'distill help <command>' for its flags.\n",
 		"version", "print the version of distill",
 		"help", "print this help, or a command's flags")
 }

@@ -12,4 +12,8 @@
 // flight, no name, mtime 0 and OS 255, so the bytes do not depend on the
 // number of cores; zstd is klauspost/compress/zstd with one encoder.
 // TestGolden pins the resulting digests.
+//
+// Stream writes a layer from entries that arrive one by one (the data.tar
+// of a Debian package), in the caller's order, with the same tar settings,
+// parent directories, compressors and single pass.
 package layer

@@ -1,0 +1,2 @@
+// Package deblayer is `distill deb-layer`: a Debian package in, layer blob and descriptor out.
+package deblayer
