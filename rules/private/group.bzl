@@ -3,7 +3,14 @@
 load(":providers.bzl", "LayerInfo", "LayersInfo")
 
 def flatten_layers(targets):
-    """The LayerInfo of each target (a layer or a layer_group), in order, without repeats."""
+    """The layers of targets, in order, without repeats.
+
+    Args:
+      targets: targets that provide LayerInfo (one layer) or LayersInfo (a group).
+
+    Returns:
+      A list of LayerInfo.
+    """
     layers = []
     seen = {}
     for target in targets:
