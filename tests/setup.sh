@@ -2,7 +2,7 @@
 # Installs what rules_distill's builds and end-to-end tests need on a Debian or Ubuntu machine,
 # as root: Bazel 4.2.3 (Debian's bazel-bootstrap) with skylib and rules_java, Debian's Go 1.19
 # SDK for rules_go, the container tools (skopeo, umoci, podman, runc), nginx for the remote cache
-# test, and crane, distribution's registry and buildifier built with the host Go into a cache
+# test, and crane, distribution's registry, buildifier and syft built with the host Go into a cache
 # that outlives the checkout (see tests/lib/env.sh).
 #
 # Idempotent: it skips what is already there and prints nothing but a closing summary unless a
@@ -97,6 +97,7 @@ mkdir -p "$RULES_DISTILL_BIN"
 go_tool crane "$CRANE_MODULE" "$CRANE_VERSION"
 go_tool registry "$REGISTRY_MODULE" "$REGISTRY_VERSION"
 go_tool buildifier "$BUILDIFIER_MODULE" "$BUILDIFIER_VERSION"
+go_tool syft "$SYFT_MODULE" "$SYFT_VERSION"
 
 version_of() { dpkg-query -W -f='${Version}' "$1"; }
 cat <<SUMMARY
@@ -104,6 +105,7 @@ tests/setup.sh: ready. Test scripts: source tests/lib/env.sh (puts $RULES_DISTIL
   crane       $RULES_DISTILL_BIN/crane ($CRANE_VERSION)
   registry    $RULES_DISTILL_BIN/registry ($REGISTRY_VERSION)
   buildifier  $RULES_DISTILL_BIN/buildifier ($BUILDIFIER_VERSION)
+  syft        $RULES_DISTILL_BIN/syft ($SYFT_VERSION)
   go          $(command -v go) ($(go env GOVERSION)); rules_go SDK $RULES_DISTILL_GO_SDK ($("$RULES_DISTILL_GO_SDK/bin/go" env GOVERSION))
   bazel       $(command -v bazel) ($(version_of bazel-bootstrap))
   podman      $(command -v podman) ($(version_of podman)), runc $(version_of runc), skopeo $(version_of skopeo), umoci $(version_of umoci), nginx $(version_of nginx)

@@ -17,6 +17,10 @@ CRANE_MODULE=github.com/google/go-containerregistry/cmd/crane
 CRANE_VERSION=v0.22.1
 REGISTRY_MODULE=github.com/distribution/distribution/v3/cmd/registry
 REGISTRY_VERSION=v3.1.2
+SYFT_MODULE=github.com/anchore/syft/cmd/syft
+SYFT_VERSION=v1.57.1
+# syft checks for a newer release on every start unless told not to.
+export SYFT_CHECK_FOR_APP_UPDATE=false
 # buildtools tags are not valid versions of its (v0) Go module: take a pseudo-version.
 BUILDIFIER_MODULE=github.com/bazelbuild/buildtools/buildifier
 BUILDIFIER_VERSION=v0.0.0-20260904073137-eaa4d125b423
