@@ -93,7 +93,8 @@ def _distill_from_source_impl(rctx):
     go = _find_go(rctx)
     env = {
         "CGO_ENABLED": "0",
-        "GOFLAGS": "-mod=vendor",
+        # -buildvcs=false: the binary must not depend on the git state of the checkout.
+        "GOFLAGS": "-mod=vendor -buildvcs=false",
         "GOPROXY": "off",
         "GOTOOLCHAIN": "local",
         "GOWORK": "off",
@@ -112,7 +113,7 @@ def _distill_from_source_impl(rctx):
 
 distill_from_source = repository_rule(
     implementation = _distill_from_source_impl,
-    doc = "Builds `distill` from rules_distill's Go sources with the host Go: static, -trimpath, no build id, vendored modules, so the binary is byte-identical on every machine.",
+    doc = "Builds `distill` from rules_distill's Go sources with the host Go: static, -trimpath, no build id, no VCS stamp, vendored modules, so the binary is byte-identical on every machine.",
     attrs = {
         "go_mod": attr.label(
             doc = "rules_distill's go.mod; its directory is the module root.",

@@ -20,7 +20,7 @@ e2e_tmpdir tmp prebuilt
 # release_build DIR OUT: the release build of distill, run in the rules_distill tree DIR. The
 # same command as distill_from_source in rules/repositories.bzl: keep the two in step.
 release_build() {
-  (cd "$1" && env CGO_ENABLED=0 GOFLAGS=-mod=vendor GOPROXY=off GOTOOLCHAIN=local \
+  (cd "$1" && env CGO_ENABLED=0 GOFLAGS="-mod=vendor -buildvcs=false" GOPROXY=off GOTOOLCHAIN=local \
     go build -trimpath -ldflags='-s -w -buildid=' -o "$2" ./tools/cmd/distill)
 }
 
@@ -32,7 +32,10 @@ echo "    sha256 $sha"
 export_dir="$tmp/export/rules_distill"
 mkdir -p "$export_dir"
 git ls-files -z --cached --others --exclude-standard |
-  while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+  while IFS= read -r -d '' f; do
+    [ -e "$f" ] || [ -L "$f" ] || continue # deleted, not yet staged
+    printf '%s\0' "$f"
+  done |
   xargs -0 --no-run-if-empty cp -P --parents --target-directory="$export_dir"
 assert_contains "the binary is static" "$(file -b "$tmp/distill")" "statically linked"
 
