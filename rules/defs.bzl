@@ -4,167 +4,34 @@ The pipeline: declared inputs → `image_layer` → `distroless_image` (config +
 → `<name>.tar` (docker-archive) / `<name>.load` / `<name>.push`.
 """
 
+load("//rules/private:base.bzl", _distroless_base_layer = "distroless_base_layer")
+load("//rules/private:cacerts.bzl", _ca_certificates_layer = "ca_certificates_layer")
 load("//rules/private:deb.bzl", _deb_layer = "deb_layer")
 load("//rules/private:debian_lock.bzl", _debian_lock = "debian_lock")
+load("//rules/private:distroless_image.bzl", _distroless_image = "distroless_image")
 load("//rules/private:group.bzl", _layer_group = "layer_group")
-load("//rules/private:image.bzl", "distroless_image_rule")
+load("//rules/private:kubernetes.bzl", _kubernetes_manifest = "kubernetes_manifest", _kubernetes_manifest_test = "kubernetes_manifest_test")
+load("//rules/private:lang.bzl", _cc_image = "cc_image", _go_image = "go_image", _java_image = "java_image", _nodejs_image = "nodejs_image", _python3_image = "python3_image")
 load("//rules/private:layer.bzl", _image_layer = "image_layer")
-load("//rules/private:outputs.bzl", "image_load", "image_push", "image_tarball")
-load("//rules/private:providers.bzl", _ImageInfo = "ImageInfo", _LayerInfo = "LayerInfo", _LayersInfo = "LayersInfo")
+load("//rules/private:providers.bzl", _DebInfo = "DebInfo", _ImageInfo = "ImageInfo", _LayerInfo = "LayerInfo", _LayersInfo = "LayersInfo")
 load("//rules/private:toolchain.bzl", _distill_toolchain = "distill_toolchain")
 
+distroless_image = _distroless_image
 image_layer = _image_layer
 deb_layer = _deb_layer
+distroless_base_layer = _distroless_base_layer
+ca_certificates_layer = _ca_certificates_layer
 layer_group = _layer_group
 debian_lock = _debian_lock
+kubernetes_manifest = _kubernetes_manifest
+kubernetes_manifest_test = _kubernetes_manifest_test
 distill_toolchain = _distill_toolchain
 ImageInfo = _ImageInfo
 LayerInfo = _LayerInfo
 LayersInfo = _LayersInfo
-
-_NO_SHELL = "a distroless image has no shell to run the shell-form command %r; write it in exec form as a list, e.g. %s = %s"
-
-def _exec_form(name, attr, value):
-    """Checks an entrypoint/cmd: None (inherit), or a list of strings."""
-    if value == None:
-        return []
-    if type(value) == type(""):
-        fail("distroless_image(name = %r): %s: %s" % (
-            name,
-            attr,
-            _NO_SHELL % (value, attr, repr(value.split(" ")) if value else "[\"/app/server\"]"),
-        ))
-    if type(value) != type([]) or [v for v in value if type(v) != type("")]:
-        fail("distroless_image(name = %r): %s must be a list of strings, e.g. [\"/app/server\", \"--port=8080\"]" % (name, attr))
-    return value
-
-def _env_list(name, env):
-    if type(env) == type({}):
-        return ["%s=%s" % (k, v) for k, v in env.items()]
-    if type(env) == type([]):
-        return env
-    fail("distroless_image(name = %r): env must be a dict {\"KEY\": \"value\"} or a list [\"KEY=value\"]" % name)
-
-def _default_tag(name):
-    package = native.package_name()
-    repository = ("bazel/" + package if package else "bazel").lower()
-    return "%s:%s" % (repository, name.lower())
-
-def distroless_image(
-        name,
-        base = None,
-        layers = [],
-        entrypoint = None,
-        cmd = None,
-        env = {},
-        user = "",
-        workdir = "",
-        exposed_ports = [],
-        labels = {},
-        annotations = {},
-        os = "linux",
-        architecture = "amd64",
-        variant = "",
-        repo_tags = None,
-        ref_name = "latest",
-        repository = "",
-        **kwargs):
-    """A distroless image and its outputs.
-
-    `distroless_image(name = "image", ...)` creates:
-
-    | target | what |
-    |---|---|
-    | `:image` | OCI image layout directory (`index.json` annotated with `ref_name`) |
-    | `:image.digest` | file with the manifest digest `sha256:…` |
-    | `:image.tar` | docker-archive tarball for `docker load` / `podman load`, tagged `repo_tags` (built on demand) |
-    | `:image.load` | `bazel run` loads the tarball into podman or docker |
-    | `:image.push` | `bazel run :image.push -- --repository HOST/REPO [--tag T]` pushes and prints the digest |
-
-    Example:
-
-    ```starlark
-    load("@rules_distill//rules:defs.bzl", "distroless_image", "image_layer")
-
-    image_layer(name = "app", binaries = {":server": "/app/server"})
-
-    distroless_image(
-        name = "image",
-        base = "//images:base_nonroot",
-        layers = [":app"],
-        entrypoint = ["/app/server"],
-        exposed_ports = ["8080"],
-    )
-    ```
-
-    Args:
-      name: target name.
-      base: base image (another `distroless_image`), or None for an image from scratch.
-      layers: `image_layer` targets added on top of the base, in order.
-      entrypoint: exec-form entrypoint (a list); None inherits the base's. A string fails: a
-        distroless image has no shell to run it.
-      cmd: exec-form default arguments (a list); None inherits the base's.
-      env: dict (or list of "KEY=value"), applied in order onto the base's environment;
-        "$KEY" / "${KEY}" expand from the environment built so far.
-      user: numeric user ("65532" or "65532:65532"); empty inherits the base's.
-      workdir: absolute working directory; empty inherits the base's.
-      exposed_ports: e.g. ["8080", "53/udp"].
-      labels: config labels (merged over the base's).
-      annotations: manifest annotations.
-      os: operating system.
-      architecture: CPU architecture (amd64, arm64, ...).
-      variant: CPU variant ("v8" for arm64).
-      repo_tags: tags in the docker-archive tarball; default `bazel/<package>:<name>`.
-      ref_name: the layout's `org.opencontainers.image.ref.name`.
-      repository: default repository for `:<name>.push`.
-      **kwargs: common attributes (visibility, tags, testonly, ...), given to every target.
-    """
-    visibility = kwargs.pop("visibility", None)
-    distroless_image_rule(
-        name = name,
-        base = base,
-        layers = layers,
-        entrypoint = _exec_form(name, "entrypoint", entrypoint),
-        set_entrypoint = entrypoint != None,
-        cmd = _exec_form(name, "cmd", cmd),
-        set_cmd = cmd != None,
-        env = _env_list(name, env),
-        user = user,
-        workdir = workdir,
-        exposed_ports = exposed_ports,
-        labels = labels,
-        annotations = annotations,
-        os = os,
-        architecture = architecture,
-        variant = variant,
-        ref_name = ref_name,
-        visibility = visibility,
-        **kwargs
-    )
-    native.filegroup(
-        name = name + ".digest",
-        srcs = [name],
-        output_group = "digest",
-        visibility = visibility,
-        **kwargs
-    )
-    image_tarball(
-        name = name + ".tar",
-        image = name,
-        repo_tags = repo_tags if repo_tags != None else [_default_tag(name)],
-        visibility = visibility,
-        **kwargs
-    )
-    image_load(
-        name = name + ".load",
-        tarball = name + ".tar",
-        visibility = visibility,
-        **kwargs
-    )
-    image_push(
-        name = name + ".push",
-        image = name,
-        repository = repository,
-        visibility = visibility,
-        **kwargs
-    )
+DebInfo = _DebInfo
+python3_image = _python3_image
+go_image = _go_image
+cc_image = _cc_image
+java_image = _java_image
+nodejs_image = _nodejs_image

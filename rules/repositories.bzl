@@ -164,3 +164,14 @@ def distill_register_toolchains(name = "distill", urls = None, sha256 = None):
         distill_from_source(name = name)
     _distill_toolchains(name = name + "_toolchains", helper = name)
     native.register_toolchains("@%s_toolchains//:toolchain" % name)
+
+def distill_images_repositories():
+    """Declares the Debian package repositories behind rules_distill's runtime images.
+
+    Call it in WORKSPACE to use `@rules_distill//images/debian12:<image>` (and the language macros,
+    which build on those images): it declares `@debian12` from rules_distill's committed lock.
+    """
+    debian_packages(
+        name = "debian12",
+        lock = Label("//images/debian12:packages.lock.json"),
+    )

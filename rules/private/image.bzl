@@ -40,7 +40,9 @@ def _distroless_image_impl(ctx):
     if ctx.attr.workdir and not ctx.attr.workdir.startswith("/"):
         fail("%s: workdir %r must be an absolute path, e.g. \"/app\"" % (where, ctx.attr.workdir))
 
-    layers = flatten_layers(ctx.attr.layers)
+    # A layer the base already has is not added again (package closures overlap).
+    in_base = {blob.path: True for blob in base.blobs} if base else {}
+    layers = [layer for layer in flatten_layers(ctx.attr.layers) if layer.blob.path not in in_base]
     spec = {
         "base": {"image": base.image.path, "config": base.config.path} if base else None,
         "layers": [layer.descriptor.path for layer in layers],
@@ -127,7 +129,7 @@ distroless_image_rule = rule(
             providers = [ImageInfo],
         ),
         "layers": attr.label_list(
-            doc = "Layers (`image_layer`, `deb_layer`, `layer_group`) added on top of the base, in order.",
+            doc = "Layers (`image_layer`, `deb_layer`, `layer_group`) added on top of the base, in order; a layer the base already has is skipped.",
             providers = [[LayerInfo], [LayersInfo]],
         ),
         "entrypoint": attr.string_list(doc = "Exec-form entrypoint."),

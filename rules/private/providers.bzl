@@ -29,3 +29,10 @@ LayersInfo = provider(
         "layers": "list of LayerInfo, in image order, without repeats.",
     },
 )
+
+DebInfo = provider(
+    doc = "The Debian package behind a `deb_layer`.",
+    fields = {
+        "deb": "File: the .deb.",
+    },
+)

@@ -8,8 +8,8 @@
 #     the .deb has none); /usr/share/doc keeps <pkg>/copyright (or the .deb's doc symlink) and
 #     nothing else; no man pages, no /bin/sh, no dpkg;
 #   - syft lists exactly the locked amd64 packages at their locked versions, with purls
-#     pkg:deb/debian/NAME@VERSION?arch=ARCH&distro=debian-12 (distro from base-files'
-#     /etc/os-release); its SPDX output names the same purls;
+#     pkg:deb/debian/NAME@VERSION?arch=ARCH&distro=debian-12.N[&upstream=SOURCE] (distro: ID of
+#     base-files' /etc/os-release, version: its /etc/debian_version); SPDX names the same purls;
 #   - the python3_amd64 image (the closure of python3.11-minimal) holds exactly that closure and
 #     runs under podman: python prints 3.11.x, and has no shell to run.
 set -euo pipefail

@@ -12,9 +12,11 @@ import (
 	"syscall"
 
 	"github.com/rules-distill/rules_distill/tools/internal/cli"
+	"github.com/rules-distill/rules_distill/tools/internal/cmd/cacerts"
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/debianbuild"
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/deblayer"
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/image"
+	"github.com/rules-distill/rules_distill/tools/internal/cmd/kubernetes"
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/layer"
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/layout"
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/load"
@@ -30,12 +32,14 @@ var commands = []cli.Command{
 	mirrors.Command,
 	debianbuild.Command,
 	deblayer.Command,
+	cacerts.Command,
 	layer.Command,
 	image.Command,
 	layout.Command,
 	tarball.Command,
 	push.Command,
 	load.Command,
+	kubernetes.Command,
 }
 
 func main() {

@@ -25,6 +25,13 @@ type Options struct {
 	KeepDocs bool
 	// MergedUsr moves bin/, sbin/ and lib*/ below usr/ (see the package doc).
 	MergedUsr bool
+	// Include, when not empty, keeps only the entries whose layer path (or
+	// a directory above it) matches one of these patterns, the directories
+	// above them, and the status.d files. See CheckPattern for the syntax.
+	Include []string
+	// Exclude drops the entries whose layer path (or a directory above it)
+	// matches one of these patterns; it wins over Include.
+	Exclude []string
 	// Note receives one line per kept setuid or setgid file, e.g.
 	// "libc6: setuid file usr/lib/x (mode 4755)". Nil drops them.
 	Note func(string)
@@ -41,11 +48,15 @@ var docDirs = []string{"usr/share/man", "usr/share/info", "usr/share/lintian", "
 // Write writes the layer of package d to w and returns its descriptor.
 // Errors start with the package name; w may hold part of a layer after one.
 func Write(w io.Writer, d *deb.Deb, opts Options) (descriptor.Layer, error) {
+	f, err := newFilter(opts.Include, opts.Exclude)
+	if err != nil {
+		return descriptor.Layer{}, fmt.Errorf("%s: %w", d.Name, err)
+	}
 	s, err := layer.NewStream(w, opts.Layer)
 	if err != nil {
 		return descriptor.Layer{}, err
 	}
-	c := &converter{d: d, opts: opts, s: s, seen: map[string]source{}, out: map[string]placed{}}
+	c := &converter{d: d, opts: opts, s: s, filter: f, seen: map[string]source{}, out: map[string]placed{}, pending: map[string]placed{}}
 	if err := c.run(); err != nil {
 		s.Close()
 		return descriptor.Layer{}, fmt.Errorf("%s: %w", d.Name, err)
@@ -77,11 +88,15 @@ type placed struct {
 }
 
 type converter struct {
-	d    *deb.Deb
-	opts Options
-	s    *layer.Stream
-	seen map[string]source // normalized data.tar name → what it was
-	out  map[string]placed // layer path → what was put there
+	d      *deb.Deb
+	opts   Options
+	s      *layer.Stream
+	filter *filter
+	seen   map[string]source // normalized data.tar name → what it was
+	out    map[string]placed // layer path → what was put there
+	// pending are directories outside the Include patterns, written just
+	// before the first kept entry below them (if any).
+	pending map[string]placed
 }
 
 func (c *converter) run() error {
@@ -166,13 +181,18 @@ func (c *converter) entry(h *tar.Header, r io.Reader) error {
 			return fmt.Errorf("a %s at %q: with merged usr, top-level %s must be a directory (dropped) or a symlink (kept)", kind, top, top)
 		}
 	}
-	drop := !c.opts.KeepDocs && isDoc(p, c.d.Name)
+	verdict := c.filter.judge(p)
+	doc := !c.opts.KeepDocs && isDoc(p, c.d.Name)
+	drop := doc || verdict != keep
 	hdr := layer.Header{Path: p, Kind: kind, Mode: h.Mode & 0o7777, UID: int64(h.Uid), GID: int64(h.Gid)}
 
 	switch kind {
 	case layer.Dir:
 		c.seen[name] = source{kind: kind}
-		if drop {
+		switch {
+		case verdict == outside && !doc:
+			return c.postpone(h.Name, hdr)
+		case drop:
 			return nil
 		}
 		return c.put(h.Name, hdr, nil)
@@ -243,20 +263,63 @@ func (c *converter) entry(h *tar.Header, r io.Reader) error {
 }
 
 // put adds hdr to the layer for the data.tar entry name, unless an
-// identical directory is already there.
+// identical directory is already there. Pending directories above it are
+// written first.
 func (c *converter) put(name string, hdr layer.Header, r io.Reader) error {
-	if prev, ok := c.out[hdr.Path]; ok {
-		p := prev.h
-		if p.Kind == layer.Dir && hdr.Kind == layer.Dir && p.Mode == hdr.Mode && p.UID == hdr.UID && p.GID == hdr.GID {
-			return nil
-		}
-		return fmt.Errorf("goes to %q, as entry %q does (%s, now %s)", hdr.Path, prev.name, p, hdr)
+	if err := c.clash(hdr); err != nil {
+		return err
 	}
+	if _, ok := c.out[hdr.Path]; ok {
+		return nil // an identical directory
+	}
+	for i := 0; i < len(hdr.Path) && len(c.pending) > 0; i++ {
+		if hdr.Path[i] != '/' {
+			continue
+		}
+		if d, ok := c.pending[hdr.Path[:i]]; ok {
+			delete(c.pending, hdr.Path[:i])
+			if err := c.put(d.name, d.h, nil); err != nil {
+				return err
+			}
+		}
+	}
+	delete(c.pending, hdr.Path)
 	if err := c.s.Add(hdr, r); err != nil {
 		return err
 	}
 	c.out[hdr.Path] = placed{name: name, h: hdr}
 	return nil
+}
+
+// postpone remembers the directory hdr, outside the Include patterns, to be
+// written before the first kept entry below it.
+func (c *converter) postpone(name string, hdr layer.Header) error {
+	if err := c.clash(hdr); err != nil {
+		return err
+	}
+	_, written := c.out[hdr.Path]
+	if _, ok := c.pending[hdr.Path]; !ok && !written {
+		c.pending[hdr.Path] = placed{name: name, h: hdr}
+	}
+	return nil
+}
+
+// clash reports an error when the layer path of hdr already holds (or will
+// hold, for a pending directory) something other than an identical
+// directory.
+func (c *converter) clash(hdr layer.Header) error {
+	prev, ok := c.out[hdr.Path]
+	if !ok {
+		prev, ok = c.pending[hdr.Path]
+	}
+	if !ok {
+		return nil
+	}
+	p := prev.h
+	if p.Kind == layer.Dir && hdr.Kind == layer.Dir && p.Mode == hdr.Mode && p.UID == hdr.UID && p.GID == hdr.GID {
+		return nil
+	}
+	return fmt.Errorf("goes to %q, as entry %q does (%s, now %s)", hdr.Path, prev.name, p, hdr)
 }
 
 // materialize writes the dropped file ino as the regular file hdr.Path,

@@ -28,6 +28,15 @@
 // and any truncated or garbled data. setuid and setgid files are allowed
 // and reported through Options.Note.
 //
+// Options.Include and Options.Exclude filter entries by their layer path
+// (after the merged-usr move): see CheckPattern for the patterns, which
+// also match everything below a path they match. An entry an Exclude
+// pattern matches is dropped; when there are Include patterns, an entry
+// none of them matches is dropped too, except a directory above a kept
+// entry, which is written (with its own mode and owner) just before the
+// first kept entry below it. The status.d files are always written. A kept
+// hardlink to a file filtered out becomes the file, as for documentation.
+//
 // With Options.MergedUsr, entries below bin/, sbin/, lib/, lib32/, lib64/
 // and libx32/ move below usr/ (symlink targets unchanged: they then resolve
 // exactly as on a merged-usr system, where /lib is a symlink to usr/lib),

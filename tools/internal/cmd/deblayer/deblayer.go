@@ -20,7 +20,7 @@ import (
 var Command = cli.Command{
 	Name:    "deb-layer",
 	Summary: "write a layer blob and its descriptor from a Debian package (.deb)",
-	Usage:   "--deb PKG.deb --output BLOB --descriptor DESC.json [--compression gzip|zstd|none] [--level N] [--keep-docs] [--merged-usr]",
+	Usage:   "--deb PKG.deb --output BLOB --descriptor DESC.json [--compression gzip|zstd|none] [--level N] [--keep-docs] [--merged-usr] [--include GLOB]... [--exclude GLOB]...",
 	Run:     Run,
 }
 
@@ -35,8 +35,21 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	level := fs.Int("level", 0, "compression level `N` (gzip 0-9, default 6; zstd 1-22, default 3)")
 	keepDocs := fs.Bool("keep-docs", false, "keep usr/share/{doc,man,info,lintian,doc-base} (default: only usr/share/doc/<pkg>/copyright)")
 	mergedUsr := fs.Bool("merged-usr", false, "move bin/, sbin/, lib*/ below usr/ and drop those top-level directories (Debian 13 and later)")
+	var include, exclude cli.Strings
+	fs.Var(&include, "include", "keep only entries whose path matches `GLOB` (repeatable; ** spans path elements, * stays within one), their parent directories and the status.d files")
+	fs.Var(&exclude, "exclude", "drop entries whose path matches `GLOB` (repeatable; wins over --include)")
 	if err := cli.Parse(fs, args, "deb", "output", "descriptor"); err != nil {
 		return err
+	}
+	for _, f := range []struct {
+		name string
+		ps   []string
+	}{{"include", include}, {"exclude", exclude}} {
+		for _, p := range f.ps {
+			if err := deblayer.CheckPattern(p); err != nil {
+				return cli.Usagef(fs, "--%s: %v", f.name, err)
+			}
+		}
 	}
 	c, err := layer.ParseCompression(*compression)
 	if err != nil {
@@ -80,6 +93,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Layer:     layer.Options{Compression: c, Level: *level, ModTime: mtime},
 		KeepDocs:  *keepDocs,
 		MergedUsr: *mergedUsr,
+		Include:   include,
+		Exclude:   exclude,
 		Note:      func(msg string) { fmt.Fprintf(stderr, "distill deb-layer: note: %s\n", msg) },
 	})
 	if err != nil {

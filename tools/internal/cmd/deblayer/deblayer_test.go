@@ -166,6 +166,9 @@ func TestRunFlags(t *testing.T) {
 			"usr/", "usr/bin/", "usr/bin/hello", "usr/lib/", "usr/lib/libhello.so.1",
 			"usr/share/", "usr/share/doc/", "usr/share/doc/hello/", "usr/share/doc/hello/copyright", "usr/share/doc/hello/changelog.gz",
 		}, status...)},
+		{name: "include and exclude", flags: []string{"--include", "usr/**", "--include", "lib/*.so.*", "--exclude", "usr/share/doc/*/copyright"}, want: append([]string{
+			"usr/", "usr/bin/", "usr/bin/hello", "lib/", "lib/libhello.so.1", "usr/share/", "usr/share/doc/", "usr/share/doc/hello/",
+		}, status...)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -207,6 +210,8 @@ func TestRunFailureLeavesNothing(t *testing.T) {
 		{name: "bad compression", deb: good, extra: []string{"--compression", "xz"}, wantErr: `--compression: unknown compression "xz"`, wantUsage: true},
 		{name: "level for none", deb: good, extra: []string{"--compression", "none", "--level", "1"}, wantErr: "compression none takes no level", wantUsage: true},
 		{name: "zstd level", deb: good, extra: []string{"--compression", "zstd", "--level", "0"}, wantErr: "zstd level 0 is outside 1..22", wantUsage: true},
+		{name: "bad include", deb: good, extra: []string{"--include", "/usr/**"}, wantErr: `--include: pattern "/usr/**": patterns are layer paths, relative to the image root: drop the leading "/"`, wantUsage: true},
+		{name: "bad exclude", deb: good, extra: []string{"--include", "usr", "--exclude", "usr/[x"}, wantErr: `--exclude: pattern "usr/[x": element "[x": syntax error in pattern`, wantUsage: true},
 		{name: "positional argument", deb: good, extra: []string{"extra.deb"}, wantErr: `unexpected argument "extra.deb"`, wantUsage: true},
 	}
 	for _, tc := range tests {

@@ -1,0 +1,15 @@
+"""The seed's service: GET / answers "Hello World!" on port 5000."""
+
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.route("/")
+def hello():
+    return "Hello World!"
+
+
+if __name__ == "__main__":
+    # Flask's own server, as in the seed; its request lines go to the container's log.
+    app.run(host="0.0.0.0", port=5000)
