@@ -9,6 +9,7 @@
 #   3. Bazel tests (bazel test //...: golden digests, every example builds)
 #   4. bad BUILD input fails at analysis time with a clear message (tests/bad_input)
 #   5. end to end with real clients: crane, skopeo, umoci, podman, runc, a registry (tests/e2e)
+#   6. the Debian pipeline end to end: lock, signatures, fetch, package layers, syft (tests/debian_e2e)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash tests/setup.sh || exit 1
@@ -90,6 +91,7 @@ count "bazel test" "$bazel_passed" "$bazel_failed"
 
 summarised "bad input" bash tests/bad_input/run.sh
 summarised "end to end" bash tests/e2e/run_all.sh
+summarised "Debian packages end to end" bash tests/debian_e2e/run_all.sh
 
 echo
 if [[ ${#failures[@]} -gt 0 ]]; then echo "failed: ${failures[*]}"; fi
