@@ -168,10 +168,16 @@ def distill_register_toolchains(name = "distill", urls = None, sha256 = None):
 def distill_images_repositories():
     """Declares the Debian package repositories behind rules_distill's runtime images.
 
-    Call it in WORKSPACE to use `@rules_distill//images/debian12:<image>` (and the language macros,
-    which build on those images): it declares `@debian12` from rules_distill's committed lock.
+    Call it in WORKSPACE to use `@rules_distill//images/debian12:<image>` and
+    `@rules_distill//images/debian13:<image>` (and the language macros, which build on those
+    images): it declares `@debian12` (Debian 12, bookworm) and `@debian13` (Debian 13, trixie) from
+    rules_distill's committed locks. A repository is fetched only when a target uses it.
     """
     debian_packages(
         name = "debian12",
         lock = Label("//images/debian12:packages.lock.json"),
+    )
+    debian_packages(
+        name = "debian13",
+        lock = Label("//images/debian13:packages.lock.json"),
     )

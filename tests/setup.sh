@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what rules_distill's builds and end-to-end tests need on a Debian or Ubuntu machine,
 # as root: Bazel 4.2.3 (Debian's bazel-bootstrap) with skylib and rules_java, Debian's Go 1.19
-# SDK for rules_go, the container tools (skopeo, umoci, podman, runc), nginx for the remote cache
-# test, and crane, distribution's registry, buildifier and syft built with the host Go into a cache
-# that outlives the checkout (see tests/lib/env.sh).
+# SDK for rules_go, a JDK 17 (examples/java compiles its jar with the host javac and jar), the
+# container tools (skopeo, umoci, podman, runc), nginx for the remote cache test, and crane,
+# distribution's registry, buildifier and syft built with the host Go into a cache that outlives
+# the checkout (see tests/lib/env.sh).
 #
 # Idempotent: it skips what is already there and prints nothing but a closing summary unless a
 # step fails, in which case it prints that step's output. Needs the host Go (>= 1.24) for the Go
@@ -19,6 +20,7 @@ source "$here/lib/env.sh"
 APT_PACKAGES=(
   bazel-bootstrap bazel-skylib bazel-rules-java
   golang-1.19-go
+  openjdk-17-jdk-headless
   skopeo umoci podman runc
   nginx
   ca-certificates curl file git jq shellcheck

@@ -3,13 +3,15 @@
 # each one's summary and time, then the total "N passed, N failed" line. Exits non-zero when any
 # check failed or a test script did not get to its summary line (counted as one failure).
 #
-# Usage: tests/e2e/run_all.sh [TEST_SCRIPT...]   (default: the three below)
+# Usage: tests/e2e/run_all.sh [TEST_SCRIPT...]   (default: the list below)
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 tests=("$@")
 [ "${#tests[@]}" -gt 0 ] || tests=(
   "$here/go_example_test.sh"
+  "$here/flask_test.sh"
+  "$here/examples_test.sh"
   "$here/reproducible_test.sh"
   "$here/prebuilt_toolchain_test.sh"
 )
