@@ -172,7 +172,8 @@ func TestRunFlags(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			for _, output := range []string{"--output", "--output-layer"} {
+			{
+				output := "--output"
 				out := t.TempDir()
 				blob := filepath.Join(out, "layer.tar.gz")
 				args := append([]string{"--deb", pkg, output, blob, "--descriptor", filepath.Join(out, "desc.json")}, tc.flags...)
@@ -262,7 +263,7 @@ func TestReproducibleProcesses(t *testing.T) {
 	run := func(t *testing.T, env ...string) (blob, desc []byte) {
 		t.Helper()
 		out := t.TempDir()
-		cmd := exec.Command(os.Args[0], "--deb", pkg, "--output-layer", filepath.Join(out, "blob"), "--descriptor", filepath.Join(out, "desc.json"), "--java-cacerts")
+		cmd := exec.Command(os.Args[0], "--deb", pkg, "--output", filepath.Join(out, "blob"), "--descriptor", filepath.Join(out, "desc.json"), "--java-cacerts")
 		cmd.Env = append(append(os.Environ(), "DISTILL_TEST_CACERTS=1", "SOURCE_DATE_EPOCH=1700000000"), env...)
 		if b, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("%v: %s", err, b)
