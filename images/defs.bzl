@@ -35,7 +35,11 @@ def busybox_layers(name, busybox, applets = BUSYBOX_APPLETS_DEBIAN12, merged_usr
     deb_layer(
         name = name + "_bin",
         deb = busybox,
-        include = [binary],
+        # The binary and its license (busybox is GPL-2.0).
+        include = [
+            binary,
+            "usr/share/doc/busybox-static/copyright",
+        ],
         merged_usr = merged_usr,
         **kwargs
     )
@@ -182,7 +186,11 @@ def distroless_release(
 
     distroless_base_layer(
         name = _n(r, "base_files"),
+        # os-release as distroless writes it, with its project's links.
+        bug_report_url = "https://github.com/GoogleContainerTools/distroless/issues/new",
         codename = codename,
+        home_url = "https://github.com/GoogleContainerTools/distroless",
+        support_url = "https://github.com/GoogleContainerTools/distroless/blob/master/README.md",
         version_id = version_id,
         **kwargs
     )
@@ -201,7 +209,10 @@ def distroless_release(
     # The C.UTF-8 locale, from libc-bin (the rest of libc-bin is tools a container never runs).
     deb_layer(
         name = _n(r, "locale"),
-        include = ["usr/lib/locale/C.utf8/**"],
+        include = [
+            "usr/lib/locale/C.utf8/**",
+            "usr/share/doc/libc-bin/copyright",
+        ],
         deb = _deb(r, "libc-bin"),
         merged_usr = merged_usr,
         **kwargs
