@@ -5,7 +5,7 @@
 """
 
 load("//images:busybox.bzl", "BUSYBOX_APPLETS_DEBIAN12")
-load("//rules:defs.bzl", "ca_certificates_layer", "deb_layer", "distroless_base_layer", "distroless_image", "image_layer")
+load("//rules:defs.bzl", "ca_certificates_layer", "deb_layer", "distroless_base_layer", "distroless_image", "image_layer", "ld_so_cache_layer")
 
 NONROOT = "65532"
 NONROOT_HOME = "/home/nonroot"
@@ -136,6 +136,7 @@ def distroless_release(
     | `base_files` | /etc/passwd, /etc/group, /etc/nsswitch.conf, os-release, /root, /home/nonroot, /tmp |
     | `cacerts`, `java_cacerts` | the CA bundle; the same plus Java's JKS cacerts |
     | `locale` | the C.UTF-8 locale from libc-bin (python3, java) |
+    | `python3_ld_so_cache` | /etc/ld.so.cache of every layer of python3 (its last layer) |
     | `busybox_bin`, `busybox_links` | the debug layers |
     | `java_link`, `node_link` | /usr/bin/java → the JRE; /nodejs/bin/node → /usr/bin/node |
 
@@ -227,6 +228,10 @@ def distroless_release(
 
     # --- the images ---
 
+    static_layers = [_deb(r, package) for package in packages["static"]] + [
+        ":" + _n(r, "cacerts"),
+        ":" + _n(r, "base_files"),
+    ]
     image_family(
         name = _n(r, "static"),
         debug_layers = debug,
@@ -234,10 +239,7 @@ def distroless_release(
             "PATH": PATH,
             "SSL_CERT_FILE": SSL_CERT_FILE,
         },
-        layers = [_deb(r, package) for package in packages["static"]] + [
-            ":" + _n(r, "cacerts"),
-            ":" + _n(r, "base_files"),
-        ],
+        layers = static_layers,
         **image_kwargs
     )
     image_family(
@@ -263,13 +265,24 @@ def distroless_release(
     )
 
     if "python3" in packages:
+        python3_layers = _closures(r, "python3") + [":" + _n(r, "locale")]
+
+        # Distroless' python3 carries the /etc/ld.so.cache of ldconfig; made from every layer of
+        # the image, the base chain's included, it comes last.
+        ld_so_cache_layer(
+            name = _n(r, "python3_ld_so_cache"),
+            architecture = arch,
+            layers = static_layers + _closures(r, "base_nossl") + _closures(r, "base") +
+                     _closures(r, "cc") + python3_layers,
+            **kwargs
+        )
         image_family(
             name = _n(r, "python3"),
             base = ":" + _n(r, "cc"),
             debug_layers = debug,
             entrypoint = ["/usr/bin/" + python],
             env = {"LANG": "C.UTF-8"},
-            layers = _closures(r, "python3") + [":" + _n(r, "locale")],
+            layers = python3_layers + [":" + _n(r, "python3_ld_so_cache")],
             **image_kwargs
         )
 

@@ -13,6 +13,7 @@ load("//rules/private:group.bzl", _layer_group = "layer_group")
 load("//rules/private:kubernetes.bzl", _kubernetes_manifest = "kubernetes_manifest", _kubernetes_manifest_test = "kubernetes_manifest_test")
 load("//rules/private:lang.bzl", _cc_image = "cc_image", _go_image = "go_image", _java_image = "java_image", _nodejs_image = "nodejs_image", _python3_image = "python3_image")
 load("//rules/private:layer.bzl", _image_layer = "image_layer")
+load("//rules/private:ldcache.bzl", _ld_so_cache_layer = "ld_so_cache_layer")
 load("//rules/private:providers.bzl", _DebInfo = "DebInfo", _ImageInfo = "ImageInfo", _LayerInfo = "LayerInfo", _LayersInfo = "LayersInfo")
 load("//rules/private:toolchain.bzl", _distill_toolchain = "distill_toolchain")
 
@@ -21,6 +22,7 @@ image_layer = _image_layer
 deb_layer = _deb_layer
 distroless_base_layer = _distroless_base_layer
 ca_certificates_layer = _ca_certificates_layer
+ld_so_cache_layer = _ld_so_cache_layer
 layer_group = _layer_group
 debian_lock = _debian_lock
 kubernetes_manifest = _kubernetes_manifest

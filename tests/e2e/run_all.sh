@@ -12,6 +12,7 @@ tests=("$@")
   "$here/go_example_test.sh"
   "$here/flask_test.sh"
   "$here/examples_test.sh"
+  "$here/images_test.sh"
   "$here/reproducible_test.sh"
   "$here/prebuilt_toolchain_test.sh"
 )

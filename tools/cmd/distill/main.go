@@ -19,6 +19,7 @@ import (
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/kubernetes"
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/layer"
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/layout"
+	"github.com/rules-distill/rules_distill/tools/internal/cmd/ldcache"
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/load"
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/lock"
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/mirrors"
@@ -33,6 +34,7 @@ var commands = []cli.Command{
 	debianbuild.Command,
 	deblayer.Command,
 	cacerts.Command,
+	ldcache.Command,
 	layer.Command,
 	image.Command,
 	layout.Command,
