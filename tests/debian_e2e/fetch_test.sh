@@ -26,7 +26,7 @@ UNREACHABLE="debian=http://127.0.0.1:1 debian-security=http://127.0.0.1:1"
 TARGET=@deb//:netbase_amd64
 
 tmp=""
-de_tmpdir tmp fetch
+e2e_tmpdir tmp fetch
 ws="$tmp/ws"
 root="$tmp/root"
 mkdir -p "$ws" "$root"
@@ -53,7 +53,7 @@ WS
 echo 'exports_files(["packages.lock.json"])' >"$ws/BUILD.bazel"
 echo "build --nosandbox_debug" >"$ws/.bazelrc"
 cp "$LOCK" "$ws/packages.lock.json"
-de_bazel_server "$ws" "$root"
+e2e_bazel_server "$ws" "$root"
 
 # build CACHE MIRRORS [TARGET]: builds in the workspace with --repository_cache=CACHE and
 # DISTILL_DEBIAN_MIRRORS=MIRRORS ("host": as this environment has it, usually unset, so that the
@@ -62,7 +62,7 @@ build() {
   local cache="$1" mirrors="$2" target="${3:-$TARGET}"
   (
     if [ "$mirrors" != host ]; then export DISTILL_DEBIAN_MIRRORS="$mirrors"; fi
-    de_bazel "$ws" "$root" build --repository_cache="$cache" "$target"
+    e2e_bazel "$ws" "$root" build --repository_cache="$cache" "$target"
   )
 }
 
@@ -78,24 +78,24 @@ pkg() {
     '.packages[] | select(.name == $n and .for_architecture == $a) | .[$f]' "$LOCK"
 }
 
-de_step "1. fetching with the host's mirrors into a new repository cache"
+e2e_step "1. fetching with the host's mirrors into a new repository cache"
 debian_mirror="$(de_host_mirror debian)" || fail "a mirror for archive debian on this host" "none configured"
 security_mirror="$(de_host_mirror debian-security)" || fail "a mirror for archive debian-security on this host" "none configured"
 echo "    host mirrors: debian=$debian_mirror debian-security=$security_mirror"
 cache="$tmp/repository-cache"
 start=$SECONDS
-de_run "fetch and build $TARGET with the host's mirrors" "$tmp/1.log" build "$cache" host
+e2e_run "fetch and build $TARGET with the host's mirrors" "$tmp/1.log" build "$cache" host
 echo "    fetched and built in $((SECONDS - start))s"
 missing=""
 for sha in $(jq -r '.packages[].sha256' "$LOCK" | sort -u); do
   [ -f "$cache/content_addressable/sha256/$sha/file" ] || missing="$missing $sha"
 done
 assert_eq "every locked sha256 is in the repository cache" "" "$missing"
-debs="$(de_bazel "$ws" "$root" info output_base 2>/dev/null)/external/deb/debs"
+debs="$(e2e_bazel "$ws" "$root" info output_base 2>/dev/null)/external/deb/debs"
 assert_eq "one .deb per pool file of the lock" "$(jq -r '.packages[].filename' "$LOCK" | sort -u | wc -l)" \
   "$(find "$debs" -name '*.deb' | wc -l)"
 
-de_step "a. a lock with one hex digit of a sha256 flipped"
+e2e_step "a. a lock with one hex digit of a sha256 flipped"
 name=libexpat1 arch=amd64
 version="$(pkg version "$name" "$arch")"
 filename="$(pkg filename "$name" "$arch")"
@@ -108,7 +108,7 @@ jq --arg n "$name" --arg a "$arch" --arg s "$flipped" \
   "$LOCK" >"$ws/packages.lock.json"
 assert_eq "the tampered lock differs in one character" 1 \
   "$(cmp -l "$LOCK" "$ws/packages.lock.json" | wc -l)"
-de_fails_with "the fetch fails" "$tmp/a.log" build "$cache" host
+e2e_fails_with "the fetch fails" "$tmp/a.log" build "$cache" host
 lines="$(error_lines "$tmp/a.log")"
 echo "    $lines"
 assert_eq "one error line" 1 "$(grep -c . <<<"$lines")"
@@ -116,12 +116,12 @@ assert_contains "it names the package, its version and architecture" "$lines" "d
 assert_contains "it names the pool file" "$lines" " $filename"
 # Documented (docs/debian.md, rules/private/debian_repository.bzl): "a mismatch stops the fetch
 # naming the package and file". Checked without stopping the test (see the report of the test).
-de_expect_eq "it says sha256 mismatch, the sha256 served and the one locked" \
+e2e_expect_eq "it says sha256 mismatch, the sha256 served and the one locked" \
   "debian_packages deb: $name $version ($arch): sha256 mismatch for $filename: got $sha, the lock says $flipped; re-run the lock target if the archive changed" \
   "$lines"
 cp "$LOCK" "$ws/packages.lock.json"
 
-de_step "b. a local mirror serving a .deb with one byte flipped"
+e2e_step "b. a local mirror serving a .deb with one byte flipped"
 # The pool of both archives under one root (their paths differ: pool/updates/ for security),
 # copied from the repository cache of step 1.
 good="$tmp/mirror-good"
@@ -131,7 +131,7 @@ while read -r file sha; do
 done < <(jq -r '.packages[] | "\(.filename) \(.sha256)"' "$LOCK" | sort -u)
 de_http_serve "$good"
 good_url="$HTTP_URL"
-de_run "the intact local mirror serves the fetch" "$tmp/b-good.log" \
+e2e_run "the intact local mirror serves the fetch" "$tmp/b-good.log" \
   build "$tmp/cache-b-good" "debian=$good_url debian-security=$good_url"
 
 name=libssl3 arch=amd64
@@ -148,22 +148,22 @@ assert_eq "one byte of $name's .deb differs" 1 "$(cmp -l "$good/$filename" "$bad
 got="$(sha256sum "$bad/$filename" | cut -d' ' -f1)"
 de_http_serve "$bad"
 bad_url="$HTTP_URL"
-de_fails_with "the fetch fails" "$tmp/b.log" \
+e2e_fails_with "the fetch fails" "$tmp/b.log" \
   build "$tmp/cache-b-bad" "debian=$bad_url debian-security=$bad_url"
 lines="$(error_lines "$tmp/b.log")"
 echo "    $lines"
 assert_eq "one error line" 1 "$(grep -c . <<<"$lines")"
 assert_contains "it names the package, its version and architecture" "$lines" "debian_packages deb: $name $version ($arch): "
 assert_contains "it names the pool file" "$lines" " $filename"
-de_expect_eq "it says sha256 mismatch, the sha256 served and the one locked" \
+e2e_expect_eq "it says sha256 mismatch, the sha256 served and the one locked" \
   "debian_packages deb: $name $version ($arch): sha256 mismatch for $filename: got $got, the lock says $sha; re-run the lock target if the archive changed" \
   "$lines"
 
-de_step "c. an unreachable mirror and a fresh repository cache"
+e2e_step "c. an unreachable mirror and a fresh repository cache"
 first="$(jq -c '.packages[0]' "$LOCK")"
 name="$(jq -r .name <<<"$first")"
 start=$SECONDS
-de_fails_with "the fetch fails" "$tmp/c.log" build "$tmp/cache-c" "$UNREACHABLE"
+e2e_fails_with "the fetch fails" "$tmp/c.log" build "$tmp/cache-c" "$UNREACHABLE"
 echo "    failed in $((SECONDS - start))s"
 lines="$(error_lines "$tmp/c.log")"
 echo "    $lines"
@@ -171,14 +171,14 @@ assert_eq "one error line says cannot download, naming the package, the file and
   "debian_packages deb: $name $(jq -r .version <<<"$first") ($(jq -r .for_architecture <<<"$first")): cannot download $(jq -r .filename <<<"$first") from any mirror of \"$(jq -r .archive <<<"$first")\": http://127.0.0.1:1" \
   "$lines"
 
-de_step "d. the repository cache of step 1 makes the fetch offline"
-de_run "bazel clean --expunge" "$tmp/d-clean.log" de_bazel "$ws" "$root" clean --expunge
+e2e_step "d. the repository cache of step 1 makes the fetch offline"
+e2e_run "bazel clean --expunge" "$tmp/d-clean.log" e2e_bazel "$ws" "$root" clean --expunge
 start=$SECONDS
-de_run "fetch and build @deb//:packages_amd64 with the unreachable mirror from the repository cache" \
+e2e_run "fetch and build @deb//:packages_amd64 with the unreachable mirror from the repository cache" \
   "$tmp/d.log" build "$cache" "$UNREACHABLE" @deb//:packages_amd64
 echo "    fetched and built in $((SECONDS - start))s"
 assert_not_contains "no download was tried" "$(cat "$tmp/d.log")" "WARNING: Download from"
 assert_eq "the repository holds every .deb again" "$(jq -r '.packages[].filename' "$LOCK" | sort -u | wc -l)" \
   "$(find "$debs" -name '*.deb' | wc -l)"
 
-de_done "$NAME"
+e2e_done "$NAME"

@@ -21,18 +21,18 @@ SUITE=bookworm-updates
 INDEX=main/binary-amd64
 
 tmp=""
-de_tmpdir tmp lock
+e2e_tmpdir tmp lock
 copy="$tmp/repo"
 root="$tmp/root"
-de_step "copying the working tree"
+e2e_step "copying the working tree"
 de_copy_tree "$copy"
 assert_succeeds "the copy has the committed lock" cmp "$DE_REPO/$REL" "$copy/$REL"
-de_bazel_server "$copy" "$root"
+e2e_bazel_server "$copy" "$root"
 repository_cache="$(cd "$DE_REPO" && bazel info repository_cache 2>/dev/null)"
 
 # relock N: `bazel run //tests/debian:lock` in the copy; keeps the result as $tmp/lockN.json.
 relock() {
-  de_bazel "$copy" "$root" run --repository_cache="$repository_cache" //tests/debian:lock &&
+  e2e_bazel "$copy" "$root" run --repository_cache="$repository_cache" //tests/debian:lock &&
     cp "$copy/$REL" "$tmp/lock$1.json"
 }
 
@@ -41,22 +41,22 @@ versions() {
   jq -r '.packages[] | "\(.name)/\(.for_architecture) \(.version)"' "$1" | LC_ALL=C sort
 }
 
-de_step "re-locking twice"
+e2e_step "re-locking twice"
 start=$SECONDS
-de_run "bazel run //tests/debian:lock (1)" "$tmp/relock1.log" relock 1
+e2e_run "bazel run //tests/debian:lock (1)" "$tmp/relock1.log" relock 1
 echo "    took $((SECONDS - start))s"
 assert_contains "it checked the InRelease signatures" "$(cat "$tmp/relock1.log")" "fetched InRelease debian/bookworm (verified: "
-de_run "bazel run //tests/debian:lock (2)" "$tmp/relock2.log" relock 2
+e2e_run "bazel run //tests/debian:lock (2)" "$tmp/relock2.log" relock 2
 last=2
 if ! cmp -s "$tmp/lock1.json" "$tmp/lock2.json" &&
   [ "$(jq -c .archives "$tmp/lock1.json")" != "$(jq -c .archives "$tmp/lock2.json")" ]; then
   echo "    the archive changed between the two re-locks (Release dates differ): once more"
-  de_run "bazel run //tests/debian:lock (3)" "$tmp/relock3.log" relock 3
+  e2e_run "bazel run //tests/debian:lock (3)" "$tmp/relock3.log" relock 3
   last=3
 fi
 assert_succeeds "two re-locks in a row are byte-identical" cmp "$tmp/lock$((last - 1)).json" "$tmp/lock$last.json"
 
-de_step "the re-lock against the committed lock"
+e2e_step "the re-lock against the committed lock"
 relocked="$tmp/lock$last.json"
 assert_eq "same manifest" "$(jq -r .manifest_sha256 "$DE_REPO/$REL")" "$(jq -r .manifest_sha256 "$relocked")"
 if cmp -s "$DE_REPO/$REL" "$relocked"; then
@@ -80,8 +80,8 @@ else
   assert_eq "packages at their locked version keep their sha256 and size" "" "$changed"
 fi
 
-de_step "a loopback mirror of debian/$SUITE"
-distill="$(de_bazel "$copy" "$root" info output_base 2>/dev/null)/external/distill/distill"
+e2e_step "a loopback mirror of debian/$SUITE"
+distill="$(e2e_bazel "$copy" "$root" info output_base 2>/dev/null)/external/distill/distill"
 assert_file "the distill helper of the copy" "$distill"
 mirror="$("$distill" mirrors | jq -er '.debian[0]')" ||
   fail "a mirror for archive debian on this host" "none configured"
@@ -132,7 +132,7 @@ lock_from() {
   "$distill" lock --manifest "$srv/packages.yaml" --output "$2" --mirror "debian=$HTTP_URL/$1"
 }
 
-de_run "distill lock against the intact mirror" "$tmp/good.log" lock_from good "$tmp/good.json"
+e2e_run "distill lock against the intact mirror" "$tmp/good.log" lock_from good "$tmp/good.json"
 assert_contains "it verified the InRelease" "$(cat "$tmp/good.log")" "fetched InRelease debian/$SUITE (verified: "
 assert_eq "it locked $package" "$package" "$(jq -r '.packages[].name' "$tmp/good.json" | sort -u)"
 
@@ -141,7 +141,7 @@ error_of() {
   grep -vE '^(fetched|resolved) ' "$1" || true
 }
 
-de_fails_with "distill lock against a tampered InRelease" "$tmp/bad-inrelease.log" \
+e2e_fails_with "distill lock against a tampered InRelease" "$tmp/bad-inrelease.log" \
   lock_from bad-inrelease "$tmp/bad-inrelease.json"
 err="$(error_of "$tmp/bad-inrelease.log")"
 echo "    $err"
@@ -151,7 +151,7 @@ assert_match "it names the InRelease and the mirror" "$err" \
 assert_match "it is about the signature" "$err" "[Ss]ignature"
 assert_no_file "no lock written" "$tmp/bad-inrelease.json"
 
-de_fails_with "distill lock against a Packages.xz that is not the Release's" "$tmp/bad-packages.log" \
+e2e_fails_with "distill lock against a Packages.xz that is not the Release's" "$tmp/bad-packages.log" \
   lock_from bad-packages "$tmp/bad-packages.json"
 err="$(error_of "$tmp/bad-packages.log")"
 echo "    $err"
@@ -162,4 +162,4 @@ assert_contains "it gives the sha256 served and the Release's" "$err" \
   "size $size and sha256 $bad_sha, but the Release says size $size and sha256 $sha"
 assert_no_file "no lock written" "$tmp/bad-packages.json"
 
-de_done "$NAME"
+e2e_done "$NAME"

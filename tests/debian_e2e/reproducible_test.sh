@@ -16,11 +16,11 @@ TARGETS=()
 for image in "${IMAGES[@]}"; do TARGETS+=("//tests/debian:$image.digest"); done
 
 tmp=""
-de_tmpdir tmp repro
+e2e_tmpdir tmp repro
 cd "$DE_REPO"
 repository_cache="$(bazel info repository_cache 2>/dev/null)"
 
-de_step "copying the working tree twice"
+e2e_step "copying the working tree twice"
 a="$tmp/a/rules_distill"
 b="$tmp/b/some/deeper/path/checkout-two"
 de_copy_tree "$a" 022
@@ -33,8 +33,8 @@ assert_eq "copy a was written with umask 022" 755 "$(stat -c %a "$a/tests/debian
 assert_eq "copy b was written with umask 077" 700 "$(stat -c %a "$b/tests/debian")"
 
 # Right after the copies, so that edits of this tree have the least time to come in between.
-de_step "building in this checkout"
-de_run "bazel build in this checkout" "$tmp/main.log" bazel build "${TARGETS[@]}"
+e2e_step "building in this checkout"
+e2e_run "bazel build in this checkout" "$tmp/main.log" bazel build "${TARGETS[@]}"
 mkdir -p "$tmp/main"
 main_bin="$(bazel info bazel-bin 2>/dev/null)"
 for image in "${IMAGES[@]}"; do cp "$main_bin/tests/debian/$image.digest" "$tmp/main/"; done
@@ -45,36 +45,36 @@ build_copy() {
   local dir="$1" mask="$2" tz="$3" lang="$4" root="$1.root"
   shift 4
   mkdir -p "$root"
-  de_bazel_server "$dir" "$root"
+  e2e_bazel_server "$dir" "$root"
   (
     umask "$mask"
     export TZ="$tz" LANG="$lang" LC_ALL="$lang"
-    de_bazel "$dir" "$root" build --disk_cache= --remote_cache= --repository_cache="$repository_cache" \
+    e2e_bazel "$dir" "$root" build --disk_cache= --remote_cache= --repository_cache="$repository_cache" \
       "$@" "${TARGETS[@]}"
   )
 }
 
-de_step "building in copy a (umask 022, TZ=UTC, LANG=C.UTF-8, default --jobs)"
+e2e_step "building in copy a (umask 022, TZ=UTC, LANG=C.UTF-8, default --jobs)"
 start=$SECONDS
-de_run "bazel build in copy a" "$tmp/a.log" build_copy "$a" 022 UTC C.UTF-8
+e2e_run "bazel build in copy a" "$tmp/a.log" build_copy "$a" 022 UTC C.UTF-8
 echo "    copy a built in $((SECONDS - start))s"
-de_step "building in copy b (umask 077, TZ=Pacific/Chatham, LANG=POSIX, mtimes 2001, --jobs=1)"
+e2e_step "building in copy b (umask 077, TZ=Pacific/Chatham, LANG=POSIX, mtimes 2001, --jobs=1)"
 start=$SECONDS
-de_run "bazel build in copy b" "$tmp/b.log" build_copy "$b" 077 Pacific/Chatham POSIX --jobs=1
+e2e_run "bazel build in copy b" "$tmp/b.log" build_copy "$b" 077 Pacific/Chatham POSIX --jobs=1
 echo "    copy b built in $((SECONDS - start))s"
 
-a_base="$(de_bazel "$a" "$a.root" info output_base 2>/dev/null)"
-b_base="$(de_bazel "$b" "$b.root" info output_base 2>/dev/null)"
+a_base="$(e2e_bazel "$a" "$a.root" info output_base 2>/dev/null)"
+b_base="$(e2e_bazel "$b" "$b.root" info output_base 2>/dev/null)"
 main_base="$(bazel info output_base 2>/dev/null)"
 assert_ne "the copies have output bases of their own" "$a_base" "$b_base"
 assert_ne "copy a does not use this checkout's output base" "$main_base" "$a_base"
-a_bin="$(de_bazel "$a" "$a.root" info bazel-bin 2>/dev/null)"
-b_bin="$(de_bazel "$b" "$b.root" info bazel-bin 2>/dev/null)"
+a_bin="$(e2e_bazel "$a" "$a.root" info bazel-bin 2>/dev/null)"
+b_bin="$(e2e_bazel "$b" "$b.root" info bazel-bin 2>/dev/null)"
 # The layers were built in each copy, not taken from elsewhere.
 assert_match "copy b ran the layer actions itself" "$(grep -E '^INFO: [0-9]+ processes' "$tmp/b.log")" \
   '[0-9]+ (linux-sandbox|processwrapper-sandbox|local)'
 
-de_step "comparing"
+e2e_step "comparing"
 for image in "${IMAGES[@]}"; do
   out="tests/debian/$image.digest"
   assert_match "$image: a digest" "$(cat "$a_bin/$out")" '^sha256:[0-9a-f]{64}$'
@@ -83,4 +83,4 @@ for image in "${IMAGES[@]}"; do
   echo "    $image $(cat "$a_bin/$out")"
 done
 
-de_done "$NAME"
+e2e_done "$NAME"

@@ -27,11 +27,11 @@ command -v crane >/dev/null || fail "crane on PATH" "no crane in $RULES_DISTILL_
 command -v dpkg-deb >/dev/null || fail "dpkg-deb on PATH" "dpkg-deb is missing"
 
 tmp=""
-de_tmpdir tmp scan
+e2e_tmpdir tmp scan
 cd "$DE_REPO"
 
-de_step "building the images"
-de_run "bazel build packages_amd64.tar python3_amd64.tar" "$tmp/build.log" \
+e2e_step "building the images"
+e2e_run "bazel build packages_amd64.tar python3_amd64.tar" "$tmp/build.log" \
   bazel build //tests/debian:packages_amd64.tar //tests/debian:python3_amd64.tar
 bin="$(bazel info bazel-bin 2>/dev/null)"
 debs="$(bazel info output_base 2>/dev/null)/external/debian12_test/debs"
@@ -55,7 +55,7 @@ echo "    $count $ARCH packages in the lock"
 layers="$(tar -xOf "$pkgs_tar" manifest.json | jq '.[0].Layers | length')"
 assert_eq "packages_amd64 has one layer per locked package" "$count" "$layers"
 
-de_step "unpacking packages_amd64"
+e2e_step "unpacking packages_amd64"
 crane export - "$tmp/fs.tar" <"$pkgs_tar"
 # The listing, without a trailing slash on directories, decides what exists (a path test on the
 # unpacked tree would follow the image's absolute symlinks into this host).
@@ -66,7 +66,7 @@ has() { grep -qxF -- "$1" "$tmp/fs.list"; }
 in_image() { if has "$2"; then _assert_ok "$1"; else _assert_fail "$1" "/$2 is not in the image"; fi; }
 not_in_image() { if has "$2"; then _assert_fail "$1" "/$2 is in the image"; else _assert_ok "$1"; fi; }
 
-de_step "package metadata against the .debs"
+e2e_step "package metadata against the .debs"
 while read -r name version arch filename; do
   deb="$debs/${filename##*/}"
   assert_file "$name: the fetched .deb" "$deb"
@@ -105,7 +105,7 @@ done <"$tmp/names.txt" | LC_ALL=C sort >"$tmp/status.want"
 assert_eq "status.d holds the locked packages and their md5sums, nothing else" \
   "$(cat "$tmp/status.want")" "$(sed -n 's:^var/lib/dpkg/status\.d/::p' "$tmp/fs.list" | LC_ALL=C sort)"
 
-de_step "what the image must not hold"
+e2e_step "what the image must not hold"
 # Under usr/share/doc: the directory itself, one entry per locked package, its copyright.
 extra_docs="$(grep -E '^usr/share/doc/' "$tmp/fs.list" |
   grep -vE '^usr/share/doc/[^/]+(/copyright)?$' || true)"
@@ -121,7 +121,7 @@ done
 in_image "/etc/os-release (base-files)" etc/os-release
 assert_contains "/usr/lib/os-release is Debian 12" "$(cat "$tmp/fs/usr/lib/os-release")" 'VERSION_ID="12"'
 
-de_step "syft"
+e2e_step "syft"
 start=$SECONDS
 syft scan "docker-archive:$pkgs_tar" -q -o "json=$tmp/syft.json" -o "spdx-json=$tmp/syft.spdx.json" \
   >"$tmp/syft.log" 2>&1 || {
@@ -168,7 +168,7 @@ assert_eq "syft SPDX: the same package purls" \
   "$(jq -r '.packages[].externalRefs[]? | select(.referenceType == "purl") | .referenceLocator | select(startswith("pkg:deb/"))' \
     "$tmp/syft.spdx.json" | LC_ALL=C sort)"
 
-de_step "python3_amd64"
+e2e_step "python3_amd64"
 # The closure of python3.11-minimal in the lock, through "depends".
 jq -r --arg arch "$ARCH" '
   [.packages[] | select(.for_architecture == $arch)] as $p
@@ -183,7 +183,7 @@ assert_eq "python3_amd64 has one layer per package of the closure" "$(wc -l <"$t
   "$(tar -xOf "$py_tar" manifest.json | jq '.[0].Layers | length')"
 
 podman_setup
-de_run "podman load -i python3_amd64.tar" "$tmp/podman-load.log" podman load -i "$py_tar"
+e2e_run "podman load -i python3_amd64.tar" "$tmp/podman-load.log" podman load -i "$py_tar"
 image="$(sed -n 's/^Loaded image: //p' "$tmp/podman-load.log" | head -n 1)"
 assert_ne "podman names the loaded image" "" "$image"
 version="$(podman run --rm "$image" -c 'import sys; print(sys.version)' 2>"$tmp/podman-run.log")" || {
@@ -203,4 +203,4 @@ out="$(podman run --rm --entrypoint /bin/sh "$image" -c true 2>&1)" &&
   fail "python3_amd64: --entrypoint /bin/sh must fail" "it ran: $out"
 assert_contains "python3_amd64: no /bin/sh to run" "$out" "/bin/sh"
 
-de_done "$NAME"
+e2e_done "$NAME"

@@ -11,8 +11,14 @@
 #   e2e_bazel_server WS ROOT shuts the Bazel server of workspace WS with --output_user_root=ROOT
 #                            down at exit (call it before the first e2e_bazel WS ROOT ...)
 #   e2e_bazel WS ROOT ARGS.. runs `bazel --output_user_root=ROOT ARGS...` in WS
+#   e2e_fails_with WHAT LOG CMD...
+#                            runs CMD with its output in LOG; it must fail (else the test fails)
+#   e2e_expect_eq WHAT WANT GOT
+#                            assert_eq that does not stop the test: a failure is counted (the
+#                            test fails at e2e_done) and the checks after it still run
 #   e2e_done NAME            prints the elapsed time and the closing summary line
 #
+# E2E_KEEP=1 in the environment keeps the temporary directories and prints their paths.
 # An unexpected failing command (set -e) prints "FAIL: unexpected error: ..." and the summary.
 [ -n "${_RULES_DISTILL_E2E_COMMON_SH:-}" ] && return 0
 _RULES_DISTILL_E2E_COMMON_SH=1
@@ -35,17 +41,22 @@ _e2e_err() {
   local status=$?
   # Once: in the test's own shell (not in $(...) as well), for the innermost failing command,
   # and not for the exit after a failed assertion, which has said what failed.
-  [ "$BASHPID" = "$$" ] && [ -z "${_e2e_err_seen:-}" ] && [ "$ASSERT_FAILED" -eq 0 ] || return 0
+  [ "$BASHPID" = "$$" ] && [ -z "${_e2e_err_seen:-}" ] && [ "$ASSERT_FAILED" -eq "$_e2e_soft_failed" ] || return 0
   _e2e_err_seen=1
   ASSERT_FAILED=$((ASSERT_FAILED + 1))
   echo "FAIL: unexpected error: '$BASH_COMMAND' exited $status (${BASH_SOURCE[1]:-?}:${BASH_LINENO[0]:-?})" >&2
   assert_summary "" >&2
 }
+_e2e_soft_failed=0
 set -E
 trap _e2e_err ERR
 
 # Bazel makes its outputs read-only; a non-root user could not remove them without this.
 _e2e_rm() {
+  if [ -n "${E2E_KEEP:-}" ]; then
+    echo "kept: $1" >&2
+    return 0
+  fi
   chmod -R u+w "$1" 2>/dev/null || true
   rm -rf "$1"
 }
@@ -74,6 +85,29 @@ e2e_run() {
   fi
 }
 
+e2e_fails_with() {
+  local what="$1" log="$2" status=0
+  shift 2
+  "$@" >"$log" 2>&1 || status=$?
+  if [ "$status" -ne 0 ]; then
+    _assert_ok "$what (exit $status)"
+  else
+    echo "---- last lines of $log ($*) ----" >&2
+    tail -n 30 "$log" >&2
+    fail "$what" "'$*' succeeded but must fail"
+  fi
+}
+
+e2e_expect_eq() {
+  if [ "$2" = "$3" ]; then
+    _assert_ok "$1"
+  else
+    ASSERT_FAILED=$((ASSERT_FAILED + 1))
+    _e2e_soft_failed=$((_e2e_soft_failed + 1))
+    echo "FAIL: $1: want '$(_assert_short "$2")', got '$(_assert_short "$3")' (${BASH_SOURCE[1]:-?}:${BASH_LINENO[0]:-?})" >&2
+  fi
+}
+
 _e2e_shutdown() {
   [ -d "$1" ] && [ -d "$2" ] || return 0
   (cd "$1" && bazel --output_user_root="$2" shutdown >/dev/null 2>&1) || true
@@ -92,5 +126,8 @@ e2e_bazel() {
 e2e_done() {
   echo "$1: took ${SECONDS}s"
   assert_summary "$1"
-  [ "$ASSERT_FAILED" -eq 0 ]
+  # Every failure has been told: the ERR trap (also run for the exit status the EXIT trap
+  # passes on) must not add an "unexpected error".
+  _e2e_err_seen=1
+  [ "$ASSERT_FAILED" -eq 0 ] || exit 1
 }
