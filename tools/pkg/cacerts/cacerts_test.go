@@ -3,9 +3,7 @@ package cacerts
 import (
 	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -21,13 +19,12 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 	"github.com/google/go-containerregistry/pkg/v1/validate"
-	"github.com/klauspost/compress/zstd"
 	keystore "github.com/pavlo-v-chernykh/keystore-go/v4"
 
 	"github.com/rules-distill/rules_distill/tools/internal/debtest"
+	"github.com/rules-distill/rules_distill/tools/internal/layertest"
 	"github.com/rules-distill/rules_distill/tools/pkg/deb"
 	"github.com/rules-distill/rules_distill/tools/pkg/descriptor"
 	"github.com/rules-distill/rules_distill/tools/pkg/layer"
@@ -321,36 +318,11 @@ func regular(name string, mode int64, content string) entry {
 	return entry{Name: name, Type: tar.TypeReg, Mode: mode, Content: content}
 }
 
-func uncompress(t *testing.T, blob []byte, mt types.MediaType) []byte {
-	t.Helper()
-	var r io.Reader = bytes.NewReader(blob)
-	switch mt {
-	case types.OCILayer:
-		zr, err := gzip.NewReader(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r = zr
-	case types.OCILayerZStd:
-		zr, err := zstd.NewReader(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer zr.Close()
-		r = zr
-	}
-	out, err := io.ReadAll(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 // readLayer returns the entries of a layer; every entry must have mtime =
 // epoch and no owner names.
 func readLayer(t *testing.T, blob []byte, mt types.MediaType) []entry {
 	t.Helper()
-	tr := tar.NewReader(bytes.NewReader(uncompress(t, blob, mt)))
+	tr := tar.NewReader(bytes.NewReader(layertest.Uncompress(t, blob, mt)))
 	var got []entry
 	for {
 		h, err := tr.Next()
@@ -371,29 +343,6 @@ func readLayer(t *testing.T, blob []byte, mt types.MediaType) []entry {
 	}
 }
 
-func sha256Hash(b []byte) v1.Hash {
-	sum := sha256.Sum256(b)
-	return v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(sum[:])}
-}
-
-// blobLayer is a v1.Layer over an in-memory blob and its descriptor.
-type blobLayer struct {
-	t    *testing.T
-	blob []byte
-	desc descriptor.Layer
-}
-
-func (l blobLayer) Digest() (v1.Hash, error)            { return l.desc.Digest, nil }
-func (l blobLayer) DiffID() (v1.Hash, error)            { return l.desc.DiffID, nil }
-func (l blobLayer) Size() (int64, error)                { return l.desc.Size, nil }
-func (l blobLayer) MediaType() (types.MediaType, error) { return l.desc.MediaType, nil }
-func (l blobLayer) Compressed() (io.ReadCloser, error) {
-	return io.NopCloser(bytes.NewReader(l.blob)), nil
-}
-func (l blobLayer) Uncompressed() (io.ReadCloser, error) {
-	return io.NopCloser(bytes.NewReader(uncompress(l.t, l.blob, l.desc.MediaType))), nil
-}
-
 // writeLayer writes the layer of d and checks it against its descriptor,
 // gzip layers with validate.Layer.
 func writeLayer(t *testing.T, d *deb.Deb, opts Options) ([]byte, descriptor.Layer) {
@@ -404,14 +353,14 @@ func writeLayer(t *testing.T, d *deb.Deb, opts Options) ([]byte, descriptor.Laye
 		t.Fatalf("Write: %v", err)
 	}
 	blob := buf.Bytes()
-	if got := sha256Hash(blob); got != desc.Digest || int64(len(blob)) != desc.Size {
+	if got := layertest.SHA256(blob); got != desc.Digest || int64(len(blob)) != desc.Size {
 		t.Errorf("blob has digest %s and size %d, descriptor %s and %d", got, len(blob), desc.Digest, desc.Size)
 	}
-	if got := sha256Hash(uncompress(t, blob, desc.MediaType)); got != desc.DiffID {
+	if got := layertest.SHA256(layertest.Uncompress(t, blob, desc.MediaType)); got != desc.DiffID {
 		t.Errorf("diffID = %s, sha256(uncompressed) = %s", desc.DiffID, got)
 	}
 	if desc.MediaType == types.OCILayer { // validate.Layer knows gzip only
-		if err := validate.Layer(blobLayer{t, blob, desc}); err != nil {
+		if err := validate.Layer(layertest.Layer(t, blob, desc)); err != nil {
 			t.Errorf("validate.Layer: %v", err)
 		}
 	}

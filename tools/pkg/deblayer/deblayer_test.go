@@ -3,9 +3,6 @@ package deblayer
 import (
 	"archive/tar"
 	"bytes"
-	"compress/gzip"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"io"
 	"math/rand/v2"
@@ -22,9 +19,9 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 	"github.com/google/go-containerregistry/pkg/v1/validate"
-	"github.com/klauspost/compress/zstd"
 
 	"github.com/rules-distill/rules_distill/tools/internal/debtest"
+	"github.com/rules-distill/rules_distill/tools/internal/layertest"
 	"github.com/rules-distill/rules_distill/tools/pkg/deb"
 	"github.com/rules-distill/rules_distill/tools/pkg/descriptor"
 	"github.com/rules-distill/rules_distill/tools/pkg/layer"
@@ -55,67 +52,20 @@ func convert(t *testing.T, b []byte, opts Options) ([]byte, descriptor.Layer, []
 	return buf.Bytes(), desc, notes, nil
 }
 
-func sha256Hash(b []byte) v1.Hash {
-	sum := sha256.Sum256(b)
-	return v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(sum[:])}
-}
-
 // checkLayer checks blob against desc, with validate.Layer for gzip.
 func checkLayer(t *testing.T, blob []byte, desc descriptor.Layer) {
 	t.Helper()
-	if got := sha256Hash(blob); got != desc.Digest || int64(len(blob)) != desc.Size {
+	if got := layertest.SHA256(blob); got != desc.Digest || int64(len(blob)) != desc.Size {
 		t.Errorf("blob has digest %s and size %d, descriptor %s and %d", got, len(blob), desc.Digest, desc.Size)
 	}
-	if got := sha256Hash(uncompress(t, blob, desc.MediaType)); got != desc.DiffID {
+	if got := layertest.SHA256(layertest.Uncompress(t, blob, desc.MediaType)); got != desc.DiffID {
 		t.Errorf("diffID = %s, sha256(uncompressed) = %s", desc.DiffID, got)
 	}
 	if desc.MediaType == types.OCILayer {
-		if err := validate.Layer(blobLayer{blob, desc}); err != nil {
+		if err := validate.Layer(layertest.Layer(t, blob, desc)); err != nil {
 			t.Errorf("validate.Layer: %v", err)
 		}
 	}
-}
-
-func uncompress(t *testing.T, blob []byte, mt types.MediaType) []byte {
-	t.Helper()
-	var r io.Reader = bytes.NewReader(blob)
-	switch mt {
-	case types.OCILayer:
-		zr, err := gzip.NewReader(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r = zr
-	case types.OCILayerZStd:
-		zr, err := zstd.NewReader(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer zr.Close()
-		r = zr
-	}
-	out, err := io.ReadAll(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-// blobLayer is a v1.Layer over an in-memory gzip blob and its descriptor.
-type blobLayer struct {
-	blob []byte
-	desc descriptor.Layer
-}
-
-func (l blobLayer) Digest() (v1.Hash, error)            { return l.desc.Digest, nil }
-func (l blobLayer) DiffID() (v1.Hash, error)            { return l.desc.DiffID, nil }
-func (l blobLayer) Size() (int64, error)                { return l.desc.Size, nil }
-func (l blobLayer) MediaType() (types.MediaType, error) { return l.desc.MediaType, nil }
-func (l blobLayer) Compressed() (io.ReadCloser, error) {
-	return io.NopCloser(bytes.NewReader(l.blob)), nil
-}
-func (l blobLayer) Uncompressed() (io.ReadCloser, error) {
-	return gzip.NewReader(bytes.NewReader(l.blob))
 }
 
 // entry is what a test checks of a layer's tar entry. Every entry must
@@ -131,7 +81,7 @@ type entry struct {
 
 func readLayer(t *testing.T, blob []byte, mt types.MediaType) []entry {
 	t.Helper()
-	tr := tar.NewReader(bytes.NewReader(uncompress(t, blob, mt)))
+	tr := tar.NewReader(bytes.NewReader(layertest.Uncompress(t, blob, mt)))
 	var got []entry
 	for {
 		h, err := tr.Next()

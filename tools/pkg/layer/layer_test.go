@@ -4,8 +4,6 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"io"
 	"math/rand/v2"
@@ -21,8 +19,8 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 	"github.com/google/go-containerregistry/pkg/v1/validate"
-	"github.com/klauspost/compress/zstd"
 
+	"github.com/rules-distill/rules_distill/tools/internal/layertest"
 	"github.com/rules-distill/rules_distill/tools/pkg/descriptor"
 )
 
@@ -59,69 +57,20 @@ func build(t *testing.T, entries []Entry, opts Options) ([]byte, descriptor.Laye
 // validate.Layer for gzip (the only compression it reads).
 func checkLayer(t *testing.T, blob []byte, desc descriptor.Layer) {
 	t.Helper()
-	if got := sha256Hash(blob); got != desc.Digest {
+	if got := layertest.SHA256(blob); got != desc.Digest {
 		t.Errorf("digest = %s, sha256(blob) = %s", desc.Digest, got)
 	}
 	if int64(len(blob)) != desc.Size {
 		t.Errorf("size = %d, len(blob) = %d", desc.Size, len(blob))
 	}
-	if got := sha256Hash(uncompress(t, blob, desc.MediaType)); got != desc.DiffID {
+	if got := layertest.SHA256(layertest.Uncompress(t, blob, desc.MediaType)); got != desc.DiffID {
 		t.Errorf("diffID = %s, sha256(uncompressed) = %s", desc.DiffID, got)
 	}
 	if desc.MediaType == types.OCILayer {
-		if err := validate.Layer(blobLayer{blob, desc}); err != nil {
+		if err := validate.Layer(layertest.Layer(t, blob, desc)); err != nil {
 			t.Errorf("validate.Layer: %v", err)
 		}
 	}
-}
-
-func sha256Hash(b []byte) v1.Hash {
-	sum := sha256.Sum256(b)
-	return v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(sum[:])}
-}
-
-func uncompress(t *testing.T, blob []byte, mt types.MediaType) []byte {
-	t.Helper()
-	var r io.Reader
-	switch mt {
-	case types.OCILayer:
-		zr, err := gzip.NewReader(bytes.NewReader(blob))
-		if err != nil {
-			t.Fatal(err)
-		}
-		r = zr
-	case types.OCILayerZStd:
-		zr, err := zstd.NewReader(bytes.NewReader(blob))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer zr.Close()
-		r = zr
-	default:
-		r = bytes.NewReader(blob)
-	}
-	out, err := io.ReadAll(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-// blobLayer is a v1.Layer over an in-memory gzip blob and its descriptor.
-type blobLayer struct {
-	blob []byte
-	desc descriptor.Layer
-}
-
-func (l blobLayer) Digest() (v1.Hash, error)            { return l.desc.Digest, nil }
-func (l blobLayer) DiffID() (v1.Hash, error)            { return l.desc.DiffID, nil }
-func (l blobLayer) Size() (int64, error)                { return l.desc.Size, nil }
-func (l blobLayer) MediaType() (types.MediaType, error) { return l.desc.MediaType, nil }
-func (l blobLayer) Compressed() (io.ReadCloser, error) {
-	return io.NopCloser(bytes.NewReader(l.blob)), nil
-}
-func (l blobLayer) Uncompressed() (io.ReadCloser, error) {
-	return gzip.NewReader(bytes.NewReader(l.blob))
 }
 
 // header is what a test checks of a tar entry.
@@ -279,7 +228,7 @@ func TestWrite(t *testing.T) {
 				if desc.MediaType != c.MediaType() {
 					t.Errorf("%s: mediaType = %s, want %s", c, desc.MediaType, c.MediaType())
 				}
-				if diff := cmp.Diff(tc.want, readTar(t, uncompress(t, blob, desc.MediaType))); diff != "" {
+				if diff := cmp.Diff(tc.want, readTar(t, layertest.Uncompress(t, blob, desc.MediaType))); diff != "" {
 					t.Errorf("%s: tar entries (-want +got):\n%s", c, diff)
 				}
 			}

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/rules-distill/rules_distill/tools/internal/layertest"
 )
 
 // stream writes hs (with contents) through a Stream and checks the layer.
@@ -62,7 +64,7 @@ func TestStream(t *testing.T) {
 		{Name: "etc/shadow", Type: tar.TypeReg, Mode: 0o640, GID: 42, ModTime: ts, Format: ustar},
 		{Name: "lib", Type: tar.TypeSymlink, Mode: 0o777, ModTime: ts, Linkname: "usr/lib", Format: ustar},
 	}
-	if diff := cmp.Diff(want, readTar(t, uncompress(t, blob, Gzip.MediaType()))); diff != "" {
+	if diff := cmp.Diff(want, readTar(t, layertest.Uncompress(t, blob, Gzip.MediaType()))); diff != "" {
 		t.Errorf("tar entries (-want +got):\n%s", diff)
 	}
 }
