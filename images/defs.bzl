@@ -5,7 +5,7 @@
 """
 
 load("//images:busybox.bzl", "BUSYBOX_APPLETS_DEBIAN12")
-load("//rules:defs.bzl", "ca_certificates_layer", "deb_layer", "distroless_base_layer", "distroless_image", "image_layer", "ld_so_cache_layer")
+load("//rules:defs.bzl", "ca_certificates_layer", "deb_layer", "distroless_base_layer", "distroless_image", "image_layer", "image_test", "ld_so_cache_layer")
 
 NONROOT = "65532"
 NONROOT_HOME = "/home/nonroot"
@@ -13,6 +13,31 @@ NONROOT_HOME = "/home/nonroot"
 # Env of every distroless image.
 PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 SSL_CERT_FILE = "/etc/ssl/certs/ca-certificates.crt"
+
+# What a _debug variant's image_test excuses: the busybox it adds on purpose.
+DEBUG_WAIVERS = {
+    "busybox": "debug variant: busybox is what it adds",
+    "package-manager:/busybox/*": "debug variant: busybox applets (dpkg, dpkg-deb, rpm) in /busybox",
+    "shell": "debug variant: busybox sh is the point",
+}
+
+def _image_test(name, image, nonroot, debug, kwargs):
+    """The image_test of one variant: the hardening policy and what every distroless image has."""
+    image_test(
+        name = name,
+        size = "small",
+        image = image,
+        nonroot = nonroot,
+        waive = DEBUG_WAIVERS if debug else {},
+        env = {"SSL_CERT_FILE": SSL_CERT_FILE},
+        files_exist = ["/etc/passwd", "/etc/group", "/etc/os-release", SSL_CERT_FILE],
+        files_absent = [] if debug else ["/busybox"],
+        file_modes = {"/tmp": "1777", NONROOT_HOME: "0700"},
+        file_owners = {NONROOT_HOME: NONROOT + ":" + NONROOT, "/tmp": "0:0"},
+        user = NONROOT if nonroot else "",
+        workdir = NONROOT_HOME if nonroot else "",
+        **{k: v for k, v in kwargs.items() if k in ["tags", "visibility", "target_compatible_with"]}
+    )
 
 def busybox_layers(name, busybox, applets = BUSYBOX_APPLETS_DEBIAN12, merged_usr = False, **kwargs):
     """The layers of a debug variant: the static busybox with a link per applet in /busybox.
@@ -60,6 +85,10 @@ def image_family(name, debug_layers, base = None, layers = [], entrypoint = None
     65532, WorkingDir /home/nonroot), `_debug` adds the busybox layers on top (PATH gains
     :/busybox; an image without an entrypoint of its own gets ["/busybox/sh"]).
 
+    Each of the four has an `image_test` named `<variant>_test`: the hardening policy (the
+    `_nonroot` ones must run as 65532; the `_debug` ones waive their busybox shell) and what every
+    distroless image holds (/etc/passwd, the CA bundle, /tmp 1777, /home/nonroot 0700 65532).
+
     Args:
       name: the image's name.
       debug_layers: the busybox layers (from busybox_layers).
@@ -99,6 +128,8 @@ def image_family(name, debug_layers, base = None, layers = [], entrypoint = None
         workdir = NONROOT_HOME,
         **kwargs
     )
+    for variant, nonroot, debug in [("", False, False), ("_nonroot", True, False), ("_debug", False, True), ("_debug_nonroot", True, True)]:
+        _image_test(name + variant + "_test", ":" + name + variant, nonroot, debug, kwargs)
 
 # The images of a release, in the order of their chain (each key of `packages`).
 _IMAGES = ["static", "base_nossl", "base", "cc", "python3", "java", "nodejs"]

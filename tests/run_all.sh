@@ -3,15 +3,18 @@
 # (tests/setup.sh), then runs the checks in pipeline order and closes with one
 # "tests: N passed, N failed" line counting every individual test.
 #
-#   1. static checks: gofmt, go vet, buildifier -lint=warn, the helper's watched-sources list,
-#      docs/rules.md generated from the rules (tools/cmd/docgen)
-#   2. Go unit tests of the distill helper (go test ./tools/...)
-#   3. Bazel tests (bazel test //...: golden digests, every example builds)
-#   4. bad BUILD input fails at analysis time with a clear message (tests/bad_input)
-#   5. end to end with real clients: crane, skopeo, umoci, podman, runc, a registry (tests/e2e)
-#   6. the Debian pipeline end to end: lock, signatures, fetch, package layers, syft (tests/debian_e2e)
+#   1. static checks: gofmt, go vet, buildifier -lint=warn, shellcheck, the helper's
+#      watched-sources list, docs/rules.md generated from the rules (tools/cmd/docgen)
+#   2. Go unit tests of the distill helper and the benchmarks (go test ./tools/... ./bench/...),
+#      then every fuzz target for a few seconds (tests/fuzz.sh)
+#   3. Bazel tests (bazel test //...: golden digests, image_test on every image, examples build)
+#   4. bad BUILD input fails at analysis time with a clear message (tests/bad_input/run.sh), and
+#      the bad-input corpus fails in the distill CLI with one line, leaving nothing (corpus.sh)
+#   5. the benchmarks in smoke mode (bench/run.sh --smoke: they work; no timing is judged)
+#   6. end to end with real clients: crane, skopeo, umoci, podman, runc, a registry (tests/e2e)
+#   7. the Debian pipeline end to end: lock, signatures, fetch, package layers, syft (tests/debian_e2e)
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 bash tests/setup.sh || exit 1
 # shellcheck source=tests/lib/env.sh
 source tests/lib/env.sh
@@ -58,15 +61,18 @@ summarised() {
   count "$name" "${p:-0}" "${f:-0}"
 }
 
-gofmt_clean() { [[ -z "$(gofmt -l tools)" ]] || { gofmt -l tools; return 1; }; }
+gofmt_clean() { [[ -z "$(gofmt -l tools bench testdata)" ]] || { gofmt -l tools bench testdata; return 1; }; }
 step "gofmt" gofmt_clean
-step "go vet" go vet ./tools/...
-step "buildifier -lint=warn" buildifier -mode=check -lint=warn -r rules examples tests third_party BUILD.bazel WORKSPACE
+step "go vet" go vet ./tools/... ./bench/... ./testdata/gen
+step "buildifier -lint=warn" buildifier -mode=check -lint=warn -r rules images examples tests third_party BUILD.bazel WORKSPACE
+shell_scripts() { git ls-files -co --exclude-standard '*.sh' | grep -v -e '^vendor/' -e '^tests/golden/tool.sh$'; }
+# shellcheck disable=SC2046 # one argument per script path (no spaces in them)
+step "shellcheck" shellcheck -x $(shell_scripts)
 step "distill sources list up to date" rules/private/update_distill_srcs.sh --check
 step "docs/rules.md up to date" go run ./tools/cmd/docgen -check docs/rules.md
 
-echo "==> go test ./tools/..."
-go test -count=1 -v ./tools/... >"$log" 2>&1
+echo "==> go test ./tools/... ./bench/..."
+go test -count=1 -v ./tools/... ./bench/... >"$log" 2>&1
 go_status=$?
 grep -E '^(ok|FAIL|---)' "$log" | grep -v -- '--- PASS' || true
 go_passed=$(grep -c '^--- PASS' "$log")
@@ -76,6 +82,8 @@ if [[ $go_status -ne 0 && $go_failed -eq 0 ]]; then
   go_failed=1
 fi
 count "go test" "$go_passed" "$go_failed"
+
+step "fuzzing (tests/fuzz.sh)" bash tests/fuzz.sh
 
 echo "==> bazel test //..."
 bazel test //... >"$log" 2>&1
@@ -90,6 +98,8 @@ fi
 count "bazel test" "$bazel_passed" "$bazel_failed"
 
 summarised "bad input" bash tests/bad_input/run.sh
+summarised "bad-input corpus" bash tests/bad_input/corpus.sh
+step "benchmarks (smoke)" bash bench/run.sh --smoke
 summarised "end to end" bash tests/e2e/run_all.sh
 summarised "Debian packages end to end" bash tests/debian_e2e/run_all.sh
 

@@ -22,7 +22,9 @@ APT_PACKAGES=(
   golang-1.19-go
   openjdk-17-jdk-headless
   skopeo umoci podman runc
+  qemu-user-static
   nginx
+  pigz zstd time
   ca-certificates curl file git jq shellcheck
 )
 

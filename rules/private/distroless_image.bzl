@@ -1,7 +1,8 @@
 """The `distroless_image` macro: an image and its `.digest`, `.tar`, `.load` and `.push` targets."""
 
 load(":image.bzl", "distroless_image_rule")
-load(":outputs.bzl", "image_load", "image_push", "image_tarball")
+load(":outputs.bzl", "digest_filegroup", "image_load", "image_push", "image_tarball")
+load(":sbom.bzl", "image_sbom")
 
 _NO_SHELL = "a distroless image has no shell to run the shell-form command %r; write it in exec form as a list, e.g. %s = %s"
 
@@ -61,6 +62,7 @@ def distroless_image(
     | `:image.tar` | docker-archive tarball for `docker load` / `podman load`, tagged `repo_tags` (built on demand) |
     | `:image.load` | `bazel run` loads the tarball into podman or docker |
     | `:image.push` | `bazel run :image.push -- --repository HOST/REPO [--tag T]` pushes and prints the digest |
+    | `:image.spdx.json` | SPDX 2.3 JSON SBOM from the declared inputs: the image digest, every Debian package (version, arch, source, license, `.deb` sha256, purl) and every other file with its sha256 (built on demand; docs/sbom.md) |
 
     Example:
 
@@ -122,13 +124,7 @@ def distroless_image(
         visibility = visibility,
         **kwargs
     )
-    native.filegroup(
-        name = name + ".digest",
-        srcs = [name],
-        output_group = "digest",
-        visibility = visibility,
-        **kwargs
-    )
+    digest_filegroup(name + ".digest", name, visibility, **kwargs)
     image_tarball(
         name = name + ".tar",
         image = name,
@@ -146,6 +142,12 @@ def distroless_image(
         name = name + ".push",
         image = name,
         repository = repository,
+        visibility = visibility,
+        **kwargs
+    )
+    image_sbom(
+        name = name + ".spdx.json",
+        image = name,
         visibility = visibility,
         **kwargs
     )

@@ -41,3 +41,26 @@ def distill_launcher(ctx, body, data = []):
         is_executable = True,
     )
     return DefaultInfo(executable = script, runfiles = ctx.runfiles(files = [distill] + data))
+
+PUSH_ATTRS = {
+    "repository": attr.string(doc = "Default repository (HOST/REPO); `--repository` at run time overrides it."),
+    "tags_to_push": attr.string_list(doc = "Default tags; more with `--tag` at run time."),
+}
+
+def push_launcher(ctx, layout):
+    """Writes a `.push` target's executable: `distill push --layout` of an OCI layout.
+
+    Args:
+      ctx: the rule context; the rule has the attributes of PUSH_ATTRS and uses the distill toolchain.
+      layout: File, the OCI layout directory (an image's or an index's) to push.
+
+    Returns:
+      DefaultInfo for the target.
+    """
+    args = ['"$runfiles"/' + shell_quote(runfiles_path(ctx, layout))]
+    if ctx.attr.repository:
+        args.extend(["--repository", shell_quote(ctx.attr.repository)])
+    for tag in ctx.attr.tags_to_push:
+        args.extend(["--tag", shell_quote(tag)])
+    body = 'exec "$distill" push --layout %s "$@"' % " ".join(args)
+    return distill_launcher(ctx, body, [layout])

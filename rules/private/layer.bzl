@@ -154,16 +154,21 @@ def layer_action(ctx, command, arguments, inputs, mnemonic):
       inputs: list of input Files.
       mnemonic: the action mnemonic.
 
+    The action also writes `<name>_/contents.json` (`--contents`): what the layer holds, for
+    the SBOM (`distill sbom`).
+
     Returns:
-      [DefaultInfo, LayerInfo]
+      [DefaultInfo, OutputGroupInfo(contents), LayerInfo]
     """
     blob = ctx.actions.declare_file(ctx.label.name + "_/layer" + _EXTENSIONS[ctx.attr.compression])
     descriptor = ctx.actions.declare_file(ctx.label.name + "_/descriptor.json")
+    contents = ctx.actions.declare_file(ctx.label.name + "_/contents.json")
     args = ctx.actions.args()
     args.add(command)
     args.add_all(arguments)
     args.add("--output", blob)
     args.add("--descriptor", descriptor)
+    args.add("--contents", contents)
     args.add("--compression", ctx.attr.compression)
     if ctx.attr.compression_level >= 0:
         args.add("--level", str(ctx.attr.compression_level))
@@ -171,14 +176,15 @@ def layer_action(ctx, command, arguments, inputs, mnemonic):
         executable = distill_binary(ctx),
         arguments = [args],
         inputs = depset(inputs),
-        outputs = [blob, descriptor],
+        outputs = [blob, descriptor, contents],
         env = source_date_epoch_env(ctx),
         mnemonic = mnemonic,
         progress_message = "Building layer %s" % ctx.label,
     )
     return [
         DefaultInfo(files = depset([blob, descriptor]), runfiles = ctx.runfiles(files = [blob, descriptor])),
-        LayerInfo(blob = blob, descriptor = descriptor),
+        OutputGroupInfo(contents = depset([contents])),
+        LayerInfo(blob = blob, descriptor = descriptor, contents = contents),
     ]
 
 COMPRESSION_ATTRS = dict({

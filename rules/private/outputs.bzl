@@ -1,6 +1,6 @@
 """What an image becomes on demand: a docker-archive tarball, a `load` into a runtime, a `push`."""
 
-load(":launcher.bzl", "distill_launcher", "runfiles_path", "shell_quote")
+load(":launcher.bzl", "PUSH_ATTRS", "distill_launcher", "push_launcher", "runfiles_path", "shell_quote")
 load(":providers.bzl", "ImageInfo")
 load(":toolchain.bzl", "DISTILL_TOOLCHAIN", "distill_binary")
 
@@ -17,6 +17,8 @@ def _image_tarball_impl(ctx):
         arguments = [args],
         inputs = [image.layout],
         outputs = [tarball],
+        # A second copy of the whole image: made locally, never shipped through a remote cache.
+        execution_requirements = {"no-remote": "1"},
         mnemonic = "DistillTarball",
         progress_message = "Writing docker-archive %s" % ctx.label,
     )
@@ -48,23 +50,32 @@ image_load = rule(
 )
 
 def _image_push_impl(ctx):
-    image = ctx.attr.image[ImageInfo]
-    args = ['"$runfiles"/' + shell_quote(runfiles_path(ctx, image.layout))]
-    if ctx.attr.repository:
-        args.extend(["--repository", shell_quote(ctx.attr.repository)])
-    for tag in ctx.attr.tags_to_push:
-        args.extend(["--tag", shell_quote(tag)])
-    body = 'exec "$distill" push --layout %s "$@"' % " ".join(args)
-    return [distill_launcher(ctx, body, [image.layout])]
+    return [push_launcher(ctx, ctx.attr.image[ImageInfo].layout)]
 
 image_push = rule(
     implementation = _image_push_impl,
     doc = "`bazel run` target: pushes the image; `-- --repository HOST/REPO [--tag T]` at run time.",
-    attrs = {
-        "image": attr.label(doc = "The `distroless_image`.", mandatory = True, providers = [ImageInfo]),
-        "repository": attr.string(doc = "Default repository (HOST/REPO); `--repository` at run time overrides it."),
-        "tags_to_push": attr.string_list(doc = "Default tags; more with `--tag` at run time."),
-    },
+    attrs = dict(
+        PUSH_ATTRS,
+        image = attr.label(doc = "The `distroless_image`.", mandatory = True, providers = [ImageInfo]),
+    ),
     executable = True,
     toolchains = [DISTILL_TOOLCHAIN],
 )
+
+def digest_filegroup(name, target, visibility, **kwargs):
+    """`<target>.digest`: the file with the digest of an image or index target.
+
+    Args:
+      name: the filegroup's name.
+      target: the image or index rule target, whose "digest" output group holds the file.
+      visibility: its visibility.
+      **kwargs: common attributes (tags, testonly, ...).
+    """
+    native.filegroup(
+        name = name,
+        srcs = [target],
+        output_group = "digest",
+        visibility = visibility,
+        **kwargs
+    )

@@ -5,6 +5,7 @@ LayerInfo = provider(
     fields = {
         "blob": "File: the compressed layer tar (gzip, zstd or none).",
         "descriptor": "File: JSON descriptor (mediaType, digest, size, diffID) written with the blob.",
+        "contents": "File: JSON of what the layer holds for the SBOM (its Debian package, or each regular file's path and sha256), written with the blob; None for a layer made otherwise.",
     },
 )
 
@@ -16,6 +17,7 @@ ImageInfo = provider(
         "manifest": "File: the image manifest blob.",
         "digest": "File: the manifest digest, `sha256:<hex>`.",
         "blobs": "list of File: every layer blob in image order, base layers first.",
+        "contents": "list of File: the SBOM contents JSON of each layer, parallel to `blobs` (None for a layer without one).",
         "layout": "File: the OCI image layout directory.",
         "os": "string: the image's operating system.",
         "architecture": "string: the image's CPU architecture.",

@@ -18,9 +18,17 @@ local_repository(name = "rules_java", path = "/usr/share/bazel/rules/java")
 
 local_repository(name = "rules_cc", path = "$repo/third_party/rules_cc")
 
+# Test rules (image_test) need @remote_coverage_tools: our stand-in.
+local_repository(name = "remote_coverage_tools", path = "$repo/third_party/remote_coverage_tools")
+
 load("@rules_distill//rules:repositories.bzl", "distill_register_toolchains")
 
 distill_register_toolchains()
+
+load("@rules_distill//rules:repositories.bzl", "debian_packages")
+
+# The bad-input corpus's lock whose sha256 for hello is not that of the mirror's file (testdata/gen).
+debian_packages(name = "wrong_sha256", lock = "//:wrong-sha256.lock.json")
 WS
 echo "build --nosandbox_debug" >"$ws/.bazelrc"
 echo a >"$ws/a.txt"
@@ -44,6 +52,24 @@ distroless_image(name = "port", layers = [":ok"], exposed_ports = ["http"])'
 case_build arch 'distroless_image(name = "arch", architecture = "x86")'
 case_build shell 'distroless_image(name = "shell", entrypoint = "/app/server --port 8080")'
 case_build cmd 'distroless_image(name = "cmd", cmd = "--port 8080")'
+case_build waiver 'load("@rules_distill//rules:defs.bzl", "image_test")
+
+distroless_image(name = "image")
+
+image_test(name = "unknown_rule", image = ":image", waive = {"shells": "debug"})
+
+image_test(name = "no_reason", image = ":image", waive = {"shell": ""})
+
+image_test(name = "bad_mode", image = ":image", file_modes = {"/app": "rwx"})'
+
+# The bad-input corpus (testdata/gen): the lock with a wrong sha256, and its test archive,
+# served on a free port of 127.0.0.1 as the mirror.
+if ! (cd "$repo" && go build -o "$work/gen" ./testdata/gen) || ! "$work/gen" -out "$work/corpus"; then
+  echo "FAIL generating the bad-input corpus"
+  exit 1
+fi
+cp "$work/corpus/lock/wrong-sha256.lock.json" "$ws/"
+touch "$ws/BUILD.bazel"
 
 cd "$ws"
 passed=0
@@ -74,5 +100,16 @@ expect_error //port:port 'distroless_image //port:port: exposed_ports: "http" is
 expect_error //arch "//arch:arch: invalid value in 'architecture' attribute: has to be one of"
 expect_error //shell 'distroless_image(name = "shell"): entrypoint: a distroless image has no shell to run the shell-form command "/app/server --port 8080"; write it in exec form as a list, e.g. entrypoint = ["/app/server", "--port", "8080"]'
 expect_error //cmd 'distroless_image(name = "cmd"): cmd: a distroless image has no shell'
+expect_error //waiver:unknown_rule 'image_test //waiver:unknown_rule: waive: "shells" is not a rule of the policy; waive one of shell, package-manager,'
+expect_error //waiver:no_reason 'image_test //waiver:no_reason: waive: "shell" has no reason'
+expect_error //waiver:bad_mode 'image_test //waiver:bad_mode: file_modes: "rwx" for /app is not octal permission bits'
+"$work/gen" -serve "$work/corpus/archive" -port-file "$work/port" &
+mirror_pid=$!
+for _ in $(seq 100); do [[ -s "$work/port" ]] && break; sleep 0.1; done
+DISTILL_DEBIAN_MIRRORS="debian=http://127.0.0.1:$(cat "$work/port")/good"
+export DISTILL_DEBIAN_MIRRORS
+expect_error @wrong_sha256//... "debian_packages wrong_sha256: hello 1.0-1 (amd64): sha256 mismatch for pool/main/h/hello/hello_1.0-1_amd64.deb: got $(sha256sum <"$work/corpus/debs/hello.deb" | cut -d' ' -f1), the lock says $(jq -r '.packages[0].sha256' "$ws/wrong-sha256.lock.json"); re-run the lock target if the archive changed"
+unset DISTILL_DEBIAN_MIRRORS
+kill "$mirror_pid"
 echo "bad_input: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # The seed's scenario end to end: //examples/flask:image (Flask from Debian's python3-flask on the
 # distroless python3 image) runs under podman, answers "Hello World!" on port 5000, logs its request
 # lines, runs as 65532, has no shell, stays under the seed's 23.36 MB, and its kubernetes.yaml is

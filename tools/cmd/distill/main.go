@@ -13,9 +13,13 @@ import (
 
 	"github.com/rules-distill/rules_distill/tools/internal/cli"
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/cacerts"
+	"github.com/rules-distill/rules_distill/tools/internal/cmd/check"
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/debianbuild"
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/deblayer"
+	"github.com/rules-distill/rules_distill/tools/internal/cmd/diff"
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/image"
+	"github.com/rules-distill/rules_distill/tools/internal/cmd/index"
+	"github.com/rules-distill/rules_distill/tools/internal/cmd/inspect"
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/kubernetes"
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/layer"
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/layout"
@@ -24,6 +28,7 @@ import (
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/lock"
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/mirrors"
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/push"
+	"github.com/rules-distill/rules_distill/tools/internal/cmd/sbom"
 	"github.com/rules-distill/rules_distill/tools/internal/cmd/tarball"
 )
 
@@ -38,10 +43,15 @@ var commands = []cli.Command{
 	layer.Command,
 	image.Command,
 	layout.Command,
+	sbom.Command,
+	index.Command,
 	tarball.Command,
 	push.Command,
 	load.Command,
 	kubernetes.Command,
+	inspect.Command,
+	diff.Command,
+	check.Command,
 }
 
 func main() {
@@ -52,7 +62,9 @@ func main() {
 }
 
 // run runs distill with args and returns the exit code: 0 on success, 1
-// when the subcommand fails, 2 for a mistake in the command line.
+// when the subcommand fails, 2 for a mistake in the command line; distill
+// diff's own status (*diff.ExitStatus): 1 when the images differ, 2 on
+// trouble.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		help(stderr)
@@ -75,6 +87,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		err := c.Run(ctx, args[1:], stdout, stderr)
 		var ue *cli.UsageError
+		var status *diff.ExitStatus // diff(1)'s: 1 for differences, 2 for trouble
 		switch {
 		case err == nil:
 			return 0
@@ -84,6 +97,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		case errors.As(err, &ue):
 			fmt.Fprintf(stderr, "distill %s: %s\nusage: distill %s %s\n", c.Name, oneLine(err), c.Name, c.Usage)
 			return 2
+		case errors.As(err, &status):
+			if err.Error() != "" {
+				fmt.Fprintf(stderr, "distill %s: %s\n", c.Name, oneLine(err))
+			}
+			return status.ExitCode()
 		default:
 			fmt.Fprintf(stderr, "distill %s: %s\n", c.Name, oneLine(err))
 			return 1

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -237,7 +238,7 @@ func parsePackages(text []byte, rel *Release, component string) ([]Candidate, er
 	}
 	d, err := control.NewDecoder(bytes.NewReader(text), nil)
 	if err != nil {
-		return nil, err
+		return nil, flatError{err}
 	}
 	// About 1 kB per paragraph in Debian's indexes.
 	cands := make([]Candidate, 0, len(text)/1024)
@@ -248,7 +249,7 @@ func parsePackages(text []byte, rel *Release, component string) ([]Candidate, er
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("paragraph %d: %w", n, err)
+			return nil, fmt.Errorf("paragraph %d: %w", n, flatError{err})
 		}
 		if err := checkParagraph(&bi); err != nil {
 			return nil, fmt.Errorf("paragraph %d (package %q): %w", n, bi.Package, err)
@@ -258,12 +259,20 @@ func parsePackages(text []byte, rel *Release, component string) ([]Candidate, er
 	return slices.Clip(cands), nil
 }
 
+// packageName is a Debian package name (Debian Policy 5.6.1).
+var packageName = regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]+$`)
+
 func checkParagraph(bi *control.BinaryIndex) error {
 	switch {
 	case bi.Package == "":
 		return errors.New("no Package")
+	case !packageName.MatchString(bi.Package):
+		return fmt.Errorf("Package %q is not a Debian package name", bi.Package)
 	case bi.Version.Version == "":
 		return errors.New("no Version")
+	case strings.Contains(bi.Architecture.CPU, "-"):
+		// Arch.String of pault.ag/go/debian panics on these.
+		return fmt.Errorf("Architecture %q is not an architecture name", bi.Values["Architecture"])
 	case bi.Architecture.String() == "":
 		return errors.New("no Architecture")
 	case !safePath(bi.Filename):
@@ -275,6 +284,16 @@ func checkParagraph(bi *control.BinaryIndex) error {
 	}
 	return nil
 }
+
+// flatError keeps the error of pault.ag/go/debian/control on one line: it
+// quotes the offending line with its line break.
+type flatError struct{ err error }
+
+func (e flatError) Error() string { return lineBreaks.Replace(e.err.Error()) }
+
+var lineBreaks = strings.NewReplacer("\n", `\n`, "\r", `\r`)
+
+func (e flatError) Unwrap() error { return e.err }
 
 func sha256Hex(data []byte) string {
 	sum := sha256.Sum256(data)

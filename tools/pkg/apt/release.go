@@ -96,11 +96,11 @@ func (c *Client) parseInRelease(data []byte, suite string) (*Release, error) {
 	}
 	pr, err := control.NewParagraphReader(bytes.NewReader(signed), nil)
 	if err != nil {
-		return nil, fmt.Errorf("parsing the Release: %w", err)
+		return nil, fmt.Errorf("parsing the Release: %w", flatError{err})
 	}
 	para, err := pr.Next()
 	if err != nil {
-		return nil, fmt.Errorf("parsing the Release: %w", err)
+		return nil, fmt.Errorf("parsing the Release: %w", flatError{err})
 	}
 	rel := &Release{SignedBy: keys, Fields: *para}
 	v := para.Values

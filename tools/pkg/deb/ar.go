@@ -68,7 +68,7 @@ func parseArHeader(hdr []byte) (Member, error) {
 	}
 	name := strings.TrimRight(string(hdr[0:16]), " ")
 	name = strings.TrimSuffix(name, "/") // GNU ar ends names with "/"
-	if name == "" || strings.ContainsAny(name, "/\x00") {
+	if name == "" || strings.ContainsFunc(name, func(r rune) bool { return r == '/' || r < ' ' || r > '~' }) {
 		return Member{}, fmt.Errorf("garbled: member name %q", hdr[0:16])
 	}
 	field := strings.TrimRight(string(hdr[48:58]), " ")

@@ -59,7 +59,9 @@ func tarMember(name string) (base string, c Compression, ok bool, err error) {
 // decompress returns the uncompressed bytes of r, compressed with c, after
 // checking that they start the way c's data does. The reader returned
 // reports a corrupt or truncated stream (checksum, unexpected end) as an
-// error; read it to io.EOF to have the whole stream checked.
+// error; read it to io.EOF to have the whole stream checked. xz data in an
+// io.SectionReader (a .deb member) is walked first (checkXz), so no block
+// can make the decoder allocate more than MaxXzDict.
 func decompress(name string, c Compression, r io.Reader) (io.ReadCloser, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	if c == None {
@@ -85,6 +87,13 @@ func decompress(name string, c Compression, r io.Reader) (io.ReadCloser, error) 
 		}
 		return zr, nil
 	case Xz:
+		// The decoder allocates the dictionary a block declares: check
+		// every block first when the member can be walked.
+		if sr, ok := r.(*io.SectionReader); ok {
+			if err := checkXz(sr, sr.Size()); err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+		}
 		zr, err := xz.NewReader(br)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)

@@ -158,11 +158,11 @@ func (d *Deb) readControl(m Member, c Compression) error {
 func (d *Deb) parseControl() error {
 	pr, err := control.NewParagraphReader(bytes.NewReader(d.Control), nil)
 	if err != nil {
-		return fmt.Errorf("parsing control file: %w", err)
+		return fmt.Errorf("parsing control file: %w", flatError{err})
 	}
 	p, err := pr.Next()
 	if err != nil {
-		return fmt.Errorf("parsing control file: %w", err)
+		return fmt.Errorf("parsing control file: %w", flatError{err})
 	}
 	d.Name = p.Values["Package"]
 	d.Version = p.Values["Version"]
@@ -172,6 +172,16 @@ func (d *Deb) parseControl() error {
 	}
 	return nil
 }
+
+// flatError keeps the error of pault.ag/go/debian/control on one line: it
+// quotes the offending line with its line break.
+type flatError struct{ err error }
+
+func (e flatError) Error() string { return lineBreaks.Replace(e.err.Error()) }
+
+var lineBreaks = strings.NewReplacer("\n", `\n`, "\r", `\r`)
+
+func (e flatError) Unwrap() error { return e.err }
 
 // DataMember returns the name of the data.tar member, e.g. "data.tar.xz".
 func (d *Deb) DataMember() string { return d.data.Name }

@@ -3,7 +3,10 @@
 // Open reads the member list and control.tar (small) and checks the
 // package's shape: debian-binary "2.x" first, then control.tar, then
 // data.tar, each plain or compressed with gzip, xz or zstd (the compression
-// named by the member is checked against the data's magic bytes). Data
+// named by the member is checked against the data's magic bytes; an xz
+// member's block and LZMA2 chunk headers are walked first, and a block that
+// declares a dictionary over MaxXzDict is refused, since the decoder would
+// allocate it up front: a 1 kB package could ask for 4 GiB). Data
 // then streams data.tar's entries in the package's own order, decompressing
 // as it goes, and reports a truncated or garbled stream as an error rather
 // than as a short package. Nothing is extracted to disk and no member is

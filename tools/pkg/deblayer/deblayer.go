@@ -35,7 +35,16 @@ type Options struct {
 	// Note receives one line per kept setuid or setgid file, e.g.
 	// "libc6: setuid file usr/lib/x (mode 4755)". Nil drops them.
 	Note func(string)
+	// Read maps data.tar paths (without "./", e.g.
+	// "usr/share/doc/libc6/copyright") to functions that receive the
+	// content of the regular file there, read in the same pass as the
+	// layer, whether the layer keeps the file or not. Files larger than
+	// MaxRead are not passed.
+	Read map[string]func([]byte)
 }
+
+// MaxRead is the largest file that Options.Read passes on.
+const MaxRead = 4 << 20
 
 // mergedTop are the top-level directories that are symlinks into usr/ on a
 // merged-usr system.
@@ -214,7 +223,25 @@ func (c *converter) entry(h *tar.Header, r io.Reader) error {
 	case layer.File:
 		ino := &inode{name: name, mode: hdr.Mode, uid: hdr.UID, gid: hdr.GID, size: h.Size}
 		c.seen[name] = source{kind: kind, ino: ino}
+		read := c.opts.Read[name]
+		if h.Size > MaxRead {
+			read = nil
+		}
+		var buf *bytes.Buffer
+		if read != nil {
+			buf = &bytes.Buffer{}
+			r = io.TeeReader(r, buf)
+			defer func() {
+				if buf.Len() == int(h.Size) {
+					read(buf.Bytes())
+				}
+			}()
+		}
 		if drop {
+			if read != nil {
+				_, err := io.Copy(io.Discard, r)
+				return err
+			}
 			return nil // tar.Reader skips the content
 		}
 		hdr.Size = h.Size

@@ -46,4 +46,8 @@
 // an error naming both, unless both are directories with the same mode and
 // owner (bookworm packages list lib/x86_64-linux-gnu/ and
 // usr/lib/x86_64-linux-gnu/ both).
+//
+// Options.Read hands the caller the content of chosen regular files (the
+// copyright file and os-release, for the SBOM), read in the same pass, kept
+// in the layer or not.
 package deblayer

@@ -3,6 +3,7 @@ package kube
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -146,7 +147,8 @@ func Check(manifest []byte, options ...CheckOption) ([]Finding, error) {
 func decodeStrict(doc []byte, obj any) error {
 	j, err := yaml.YAMLToJSONStrict(doc)
 	if err != nil {
-		return err
+		// "yaml: unmarshal errors:\n  line 6: ...": one line, as errors are.
+		return errors.New(strings.Join(strings.Fields(err.Error()), " "))
 	}
 	strict, err := kjson.UnmarshalStrict(j, obj, kjson.DisallowDuplicateFields, kjson.DisallowUnknownFields)
 	if err != nil {

@@ -16,4 +16,8 @@
 // Stream writes a layer from entries that arrive one by one (the data.tar
 // of a Debian package), in the caller's order, with the same tar settings,
 // parent directories, compressors and single pass.
+//
+// With Options.OnFile, Write and Stream also report each regular file's
+// path and the sha256 of its content (the SBOM's file list), hashed on the
+// bytes' way into the tar: no second read, and the same layer bytes.
 package layer

@@ -21,6 +21,20 @@ type Options struct {
 	Level int
 	// ModTime is the mtime of every tar entry (SOURCE_DATE_EPOCH).
 	ModTime time.Time
+	// OnFile, when not nil, receives the FileSum of every regular file
+	// (and hardlink) in the order the layer holds them. The sha256 is
+	// computed from the bytes on their way into the tar: no second read.
+	OnFile func(FileSum)
+}
+
+// FileSum is one regular file of a layer and the sha256 of its content.
+type FileSum struct {
+	// Path is the file's path in the layer, relative to the image root.
+	Path string `json:"path"`
+	// SHA256 is the lowercase hex sha256 of the content.
+	SHA256 string `json:"sha256"`
+	// Size is the content's length in bytes.
+	Size int64 `json:"size"`
 }
 
 // Write writes the layer holding entries to w and returns its descriptor.
@@ -40,7 +54,7 @@ func Write(w io.Writer, entries []Entry, opts Options) (descriptor.Layer, error)
 		return descriptor.Layer{}, err
 	}
 	diff := &countingHash{w: zw, h: sha256.New()}
-	if err := writeTar(diff, planned, opts.ModTime); err != nil {
+	if err := writeTar(diff, planned, opts.ModTime, opts.OnFile); err != nil {
 		return descriptor.Layer{}, err
 	}
 	if err := zw.Close(); err != nil {
@@ -55,10 +69,10 @@ func Write(w io.Writer, entries []Entry, opts Options) (descriptor.Layer, error)
 }
 
 // writeTar writes entries, already planned, as a tar stream.
-func writeTar(w io.Writer, entries []Entry, mtime time.Time) error {
+func writeTar(w io.Writer, entries []Entry, mtime time.Time, onFile func(FileSum)) error {
 	tw := tar.NewWriter(w)
 	for _, e := range entries {
-		if err := writeEntry(tw, e, mtime); err != nil {
+		if err := writeEntry(tw, e, mtime, onFile); err != nil {
 			return fmt.Errorf("writing %q: %w", e.Path, err)
 		}
 	}
@@ -68,7 +82,7 @@ func writeTar(w io.Writer, entries []Entry, mtime time.Time) error {
 	return nil
 }
 
-func writeEntry(tw *tar.Writer, e Entry, mtime time.Time) error {
+func writeEntry(tw *tar.Writer, e Entry, mtime time.Time, onFile func(FileSum)) error {
 	hdr := &tar.Header{
 		Name:    e.Path,
 		Mode:    e.mode(),
@@ -102,10 +116,19 @@ func writeEntry(tw *tar.Writer, e Entry, mtime time.Time) error {
 	if err := tw.WriteHeader(hdr); err != nil {
 		return err
 	}
-	if n, err := io.Copy(tw, f); err != nil {
+	var dst io.Writer = tw
+	var sum hash.Hash
+	if onFile != nil {
+		sum = sha256.New()
+		dst = io.MultiWriter(tw, sum)
+	}
+	if n, err := io.Copy(dst, f); err != nil {
 		return fmt.Errorf("copying src %s: %w", e.Src, err)
 	} else if n != hdr.Size {
 		return fmt.Errorf("src %s changed while being read: %d bytes, then %d", e.Src, hdr.Size, n)
+	}
+	if onFile != nil {
+		onFile(FileSum{Path: e.Path, SHA256: hex.EncodeToString(sum.Sum(nil)), Size: hdr.Size})
 	}
 	return nil
 }

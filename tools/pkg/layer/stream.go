@@ -3,8 +3,10 @@ package layer
 import (
 	"archive/tar"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"strings"
 	"time"
@@ -65,6 +67,8 @@ type Stream struct {
 	mtime      time.Time
 	compr      Compression
 	written    map[string]Header
+	onFile     func(FileSum)
+	sums       map[string]FileSum // by path, for hardlinks; only with onFile
 	err        error
 	closed     bool
 }
@@ -82,6 +86,7 @@ func NewStream(w io.Writer, opts Options) (*Stream, error) {
 		blob: blob, diff: diff, zw: zw, tw: tar.NewWriter(diff),
 		mtime: opts.ModTime, compr: opts.Compression,
 		written: map[string]Header{},
+		onFile:  opts.OnFile, sums: map[string]FileSum{},
 	}, nil
 }
 
@@ -215,17 +220,40 @@ func (s *Stream) write(h Header, content io.Reader) error {
 		return err
 	}
 	s.written[h.Path] = h
-	if h.Kind != File || h.Size == 0 {
+	switch {
+	case s.onFile != nil && h.Kind == Hardlink:
+		// The same content under another name.
+		sum := s.sums[h.Target]
+		sum.Path = h.Path
+		s.onFile(sum)
+		return nil
+	case h.Kind != File:
 		return nil
 	}
-	if content == nil {
-		return fmt.Errorf("file of %d bytes without content", h.Size)
+	var dst io.Writer = s.tw
+	var sum hash.Hash
+	if s.onFile != nil {
+		sum = sha256.New()
+		dst = io.MultiWriter(s.tw, sum)
 	}
-	n, err := io.CopyN(s.tw, content, h.Size)
-	if errors.Is(err, io.EOF) {
-		return fmt.Errorf("content ended after %d of %d bytes", n, h.Size)
+	if h.Size > 0 {
+		if content == nil {
+			return fmt.Errorf("file of %d bytes without content", h.Size)
+		}
+		n, err := io.CopyN(dst, content, h.Size)
+		if errors.Is(err, io.EOF) {
+			return fmt.Errorf("content ended after %d of %d bytes", n, h.Size)
+		}
+		if err != nil {
+			return err
+		}
 	}
-	return err
+	if s.onFile != nil {
+		fs := FileSum{Path: h.Path, SHA256: hex.EncodeToString(sum.Sum(nil)), Size: h.Size}
+		s.sums[h.Path] = fs
+		s.onFile(fs)
+	}
+	return nil
 }
 
 // Close finishes the tar and the compressor and returns the layer's

@@ -43,53 +43,68 @@ func Write(dir string, in Input) error {
 	}
 	defer out.Abort()
 	root := out.Temp()
-	blobs := filepath.Join(root, "blobs", "sha256")
-	for _, d := range []string{filepath.Join(root, "blobs"), blobs} {
-		if err := os.Mkdir(d, 0o755); err != nil {
-			return fmt.Errorf("creating layout: %w", err)
-		}
-		if err := os.Chmod(d, 0o755); err != nil { // umask
-			return fmt.Errorf("creating layout: %w", err)
-		}
+	blobs, err := CreateBlobDir(root)
+	if err != nil {
+		return err
 	}
 	for i, l := range in.Image.Layers {
-		dst := filepath.Join(blobs, l.Digest.Hex)
-		if _, err := os.Lstat(dst); err == nil {
-			continue // the same layer twice
-		}
-		if err := linkOrCopy(in.Blobs[i], dst, l.Size); err != nil {
+		if err := LinkBlob(in.Blobs[i], filepath.Join(blobs, l.Digest.Hex), l.Size); err != nil {
 			return fmt.Errorf("layer %d (%s): %w", i, l.Digest, err)
 		}
 	}
-	index := v1.IndexManifest{
-		SchemaVersion: 2,
-		MediaType:     types.OCIImageIndex,
-		Manifests: []v1.Descriptor{{
-			MediaType:   in.Image.Manifest.MediaType,
-			Size:        in.Image.Manifest.Size,
-			Digest:      in.Image.Manifest.Digest,
-			Annotations: map[string]string{RefNameAnnotation: in.RefName},
-		}},
-	}
-	indexJSON, err := descriptor.Marshal(index)
-	if err != nil {
-		return fmt.Errorf("encoding index.json: %w", err)
-	}
-	files := []struct {
+	for _, f := range []struct {
 		path string
 		data []byte
 	}{
 		{filepath.Join(blobs, in.Image.Config.Digest.Hex), in.Config},
 		{filepath.Join(blobs, in.Image.Manifest.Digest.Hex), in.Manifest},
-		{filepath.Join(root, "oci-layout"), []byte(`{"imageLayoutVersion":"1.0.0"}` + "\n")},
-		{filepath.Join(root, "index.json"), indexJSON},
-	}
-	for _, f := range files {
-		if err := writeFile(f.path, f.data); err != nil {
+	} {
+		if err := WriteFile(f.path, f.data); err != nil {
 			return err
 		}
 	}
+	if err := WriteIndex(root, in.Image.Manifest, in.RefName); err != nil {
+		return err
+	}
 	return out.Commit()
+}
+
+// CreateBlobDir creates blobs/sha256 in the layout directory root, mode
+// 0755 whatever the umask, and returns its path.
+func CreateBlobDir(root string) (string, error) {
+	blobs := filepath.Join(root, "blobs", "sha256")
+	for _, d := range []string{filepath.Join(root, "blobs"), blobs} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			return "", fmt.Errorf("creating layout: %w", err)
+		}
+		if err := os.Chmod(d, 0o755); err != nil { // umask
+			return "", fmt.Errorf("creating layout: %w", err)
+		}
+	}
+	return blobs, nil
+}
+
+// WriteIndex writes the oci-layout file and the index.json of the layout
+// directory root: one manifest (an image's or an index's), desc, named
+// refName.
+func WriteIndex(root string, desc v1.Descriptor, refName string) error {
+	indexJSON, err := descriptor.Marshal(v1.IndexManifest{
+		SchemaVersion: 2,
+		MediaType:     types.OCIImageIndex,
+		Manifests: []v1.Descriptor{{
+			MediaType:   desc.MediaType,
+			Size:        desc.Size,
+			Digest:      desc.Digest,
+			Annotations: map[string]string{RefNameAnnotation: refName},
+		}},
+	})
+	if err != nil {
+		return fmt.Errorf("encoding index.json: %w", err)
+	}
+	if err := WriteFile(filepath.Join(root, "oci-layout"), []byte(`{"imageLayoutVersion":"1.0.0"}`+"\n")); err != nil {
+		return err
+	}
+	return WriteFile(filepath.Join(root, "index.json"), indexJSON)
 }
 
 // check verifies that the config, manifest and blobs of in are the ones
@@ -129,9 +144,15 @@ func check(in Input) error {
 	return nil
 }
 
-// linkOrCopy puts the blob src at dst: a hard link to the file src resolves
-// to (Bazel passes inputs as symlinks), or a copy when linking fails.
-func linkOrCopy(src, dst string, size int64) error {
+// LinkBlob puts the blob src at dst: a hard link to the file src resolves
+// to (Bazel passes inputs as symlinks, and directories as trees of them),
+// or a copy when linking fails (across file systems). A blob already at
+// dst (the same digest twice) is kept. The size is checked; the content is
+// trusted: its digest comes from a descriptor.
+func LinkBlob(src, dst string, size int64) error {
+	if _, err := os.Lstat(dst); err == nil {
+		return nil
+	}
 	real, err := filepath.EvalSymlinks(src)
 	if err != nil {
 		return fmt.Errorf("resolving blob: %w", err)
@@ -171,7 +192,9 @@ func linkOrCopy(src, dst string, size int64) error {
 	return os.Chmod(dst, 0o644)
 }
 
-func writeFile(path string, data []byte) error {
+// WriteFile writes a small file of a layout (a manifest, index.json),
+// mode 0644 whatever the umask.
+func WriteFile(path string, data []byte) error {
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		return fmt.Errorf("writing layout: %w", err)
 	}

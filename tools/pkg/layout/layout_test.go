@@ -255,3 +255,64 @@ func TestReadImageCorrupt(t *testing.T) {
 		t.Errorf("ReadImage(corrupt manifest) error = %v, want one saying the layout is corrupt", err)
 	}
 }
+
+func TestLinkBlob(t *testing.T) {
+	dir := t.TempDir()
+	blob := filepath.Join(dir, "blob")
+	if err := os.WriteFile(blob, []byte("layer"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link") // Bazel's inputs are symlinks
+	if err := os.Symlink(blob, link); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		src     string
+		size    int64
+		have    string // content already at dst
+		want    string // content at dst after
+		wantErr string
+	}{
+		{name: "through a symlink", src: link, size: 5, want: "layer"},
+		{name: "wrong size", src: link, size: 4, wantErr: "has 5 bytes, its descriptor says 4"},
+		{name: "not a file", src: dir, size: 5, wantErr: "is not a regular file"},
+		{name: "already there", src: link, size: 5, have: "other", want: "other"},
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dst := filepath.Join(dir, "dst", strings.Repeat("x", i+1))
+			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if tc.have != "" {
+				if err := os.WriteFile(dst, []byte(tc.have), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			err := layout.LinkBlob(tc.src, dst, tc.size)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("LinkBlob: error %v, want one containing %q", err, tc.wantErr)
+				}
+				if _, err := os.Lstat(dst); err == nil {
+					t.Errorf("LinkBlob failed but left %s", dst)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := os.ReadFile(dst)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, string(got)); diff != "" {
+				t.Errorf("content (-want +got):\n%s", diff)
+			}
+			if fi, _ := os.Lstat(dst); !fi.Mode().IsRegular() {
+				t.Errorf("%s is %v, want a regular file", dst, fi.Mode())
+			}
+		})
+	}
+}

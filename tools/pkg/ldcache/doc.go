@@ -17,8 +17,9 @@
 // equal those of the host's ldconfig (checked in the tests against
 // `ldconfig -r ROOT -X`).
 //
-// Tree holds the files of the layers (later layers override earlier ones;
-// OCI whiteouts and opaque directories are honoured); Tree.Entries scans
+// Tree holds the files of the layers, flattened by tools/pkg/imagefs (later
+// layers override earlier ones; OCI whiteouts and opaque directories are
+// honoured); Tree.Entries scans
 // the directories ldconfig scans by default on Debian — /lib/<triplet>,
 // /usr/lib/<triplet>, /lib, /usr/lib, in that order; /etc/ld.so.conf is
 // not read — the way ldconfig's search_dir does: a directory reached

@@ -181,6 +181,9 @@ func newResolver(in Input) (*resolver, error) {
 	for i := range in.Candidates {
 		c := &in.Candidates[i]
 		a, ok := archNames[c.Architecture]
+		if !ok && strings.Contains(c.Architecture.CPU, "-") {
+			return nil, fmt.Errorf("%s: %s %s in %s/%s: Architecture %q is not an architecture name", in.Architecture, c.Package, c.Version, c.Archive, c.Suite, c.Values["Architecture"])
+		}
 		if !ok {
 			a = c.Architecture.String()
 			archNames[c.Architecture] = a
@@ -304,6 +307,10 @@ func (r *resolver) parseRelations(c *cand) error {
 func newPossibility(p dependency.Possibility) (possibility, error) {
 	out := possibility{name: p.Name, text: p.Name}
 	if p.Arch != nil {
+		if strings.Contains(p.Arch.CPU, "-") {
+			// Arch.String of pault.ag/go/debian panics on these.
+			return possibility{}, fmt.Errorf("%s: architecture qualifier %q is not an architecture name", p.Name, p.Arch.CPU)
+		}
 		out.arch = p.Arch.String()
 		out.text += ":" + out.arch
 	}
