@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what rules_distill's builds and end-to-end tests need on a Debian or Ubuntu machine,
 # as root: Bazel 4.2.3 (Debian's bazel-bootstrap) with skylib and rules_java, Debian's Go 1.19
-# SDK for rules_go, a JDK 17 (examples/java compiles its jar with the host javac and jar), the
-# container tools (skopeo, umoci, podman, runc), nginx for the remote cache test, and crane,
-# distribution's registry, buildifier and syft built with the host Go into a cache that outlives
-# the checkout (see tests/lib/env.sh).
+# SDK for rules_go, a JDK 17 (examples/java compiles its jar with the host javac and jar), Debian's
+# aarch64 cross g++ (examples/cc cross-compiles its arm64 binary with it), the container tools
+# (skopeo, umoci, podman, runc), nginx for the remote cache test, and crane, distribution's
+# registry, buildifier and syft built with the host Go into a cache that outlives the checkout
+# (see tests/lib/env.sh).
 #
 # Idempotent: it skips what is already there and prints nothing but a closing summary unless a
 # step fails, in which case it prints that step's output. Needs the host Go (>= 1.24) for the Go
@@ -21,6 +22,7 @@ APT_PACKAGES=(
   bazel-bootstrap bazel-skylib bazel-rules-java
   golang-1.19-go
   openjdk-17-jdk-headless
+  g++-aarch64-linux-gnu
   skopeo umoci podman runc
   qemu-user-static
   nginx

@@ -61,6 +61,31 @@ _e2e_rm() {
   rm -rf "$1"
 }
 
+# e2e_repo_cache_flag: prints --repository_cache=<this machine's default Bazel download cache>
+# when it exists (nothing otherwise), so that a copy with its own output base does not download
+# the Debian packages again.
+e2e_repo_cache_flag() {
+  local cache="${XDG_CACHE_HOME:-$HOME/.cache}/bazel/_bazel_${USER:-$(id -un)}/cache/repos"
+  if [ -d "$cache" ]; then echo "--repository_cache=$cache"; fi
+}
+
+# e2e_copy_tree DEST UMASK: copies the working tree's files (tracked, minus deleted ones, plus
+# untracked ones git does not ignore: uncommitted work is tested too) to DEST, creating files and
+# directories under UMASK. Run from the repository root.
+e2e_copy_tree() {
+  local dest="$1" mask="$2"
+  mkdir -p "$dest"
+  (
+    umask "$mask"
+    git ls-files -z --cached --others --exclude-standard |
+      while IFS= read -r -d '' f; do
+        [ -e "$f" ] || [ -L "$f" ] || continue # deleted, not yet staged
+        printf '%s\0' "$f"
+      done |
+      xargs -0 --no-run-if-empty cp -P --parents --target-directory="$dest"
+  )
+}
+
 e2e_tmpdir() {
   local dir
   dir="$(mktemp -d "${TMPDIR:-/tmp}/rules_distill-e2e-$2.XXXXXX")" || fail "mktemp" "no temporary directory"

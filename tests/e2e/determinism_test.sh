@@ -30,28 +30,9 @@ cd "$E2E_REPO"
 tmp=""
 e2e_tmpdir tmp determinism
 
-# Bazel's download cache of this machine's default output root, shared when it exists: the
-# Debian packages are not downloaded again.
-repo_cache_flags=()
-default_repo_cache="${XDG_CACHE_HOME:-$HOME/.cache}/bazel/_bazel_${USER:-$(id -un)}/cache/repos"
-[ -d "$default_repo_cache" ] && repo_cache_flags=(--repository_cache="$default_repo_cache")
-
-# copy_tree DEST UMASK: copies the working tree's files (tracked, minus deleted ones, plus
-# untracked ones git does not ignore: uncommitted work is tested too) to DEST, creating files
-# and directories under UMASK.
-copy_tree() {
-  local dest="$1" mask="$2"
-  mkdir -p "$dest"
-  (
-    umask "$mask"
-    git ls-files -z --cached --others --exclude-standard |
-      while IFS= read -r -d '' f; do
-        [ -e "$f" ] || [ -L "$f" ] || continue # deleted, not yet staged
-        printf '%s\0' "$f"
-      done |
-      xargs -0 --no-run-if-empty cp -P --parents --target-directory="$dest"
-  )
-}
+# Bazel's download cache of this machine's default output root: the Debian packages are not
+# downloaded again (tests/e2e/common.sh).
+mapfile -t repo_cache_flags < <(e2e_repo_cache_flag)
 
 # A locale other than A's: German if the machine has it, else POSIX.
 b_lang=POSIX
@@ -60,8 +41,8 @@ if locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then b_lang=de_DE.UTF-8;
 e2e_step "copying the working tree twice"
 a="$tmp/a"
 b="$tmp/b-a-longer-path/with/more/levels/checkout-b"
-copy_tree "$a" 022 || fail "copy the working tree to $a" "cp failed"
-copy_tree "$b" 077 || fail "copy the working tree to $b" "cp failed"
+e2e_copy_tree "$a" 022 || fail "copy the working tree to $a" "cp failed"
+e2e_copy_tree "$b" 077 || fail "copy the working tree to $b" "cp failed"
 # Each file and directory of B gets its own random mtime between 1970 and 2038.
 find "$b" -print0 | while IFS= read -r -d '' f; do
   touch -h -d "@$(((RANDOM << 16 | RANDOM << 1) % 2147483647))" "$f"

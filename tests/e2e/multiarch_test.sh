@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
 # End to end, multi-arch images (docs/multiarch.md): builds the 56 `<name>_index` targets of
-# //images/debian12 and //images/debian13 and the examples' `image_index` (go, flask, java, node),
+# //images/debian12 and //images/debian13 and the examples' `image_index` (go, flask, java, node, cc),
 # and checks that every index lists exactly its amd64 image and its arm64/v8 image (by their
 # `.digest`); the OCI layout and OCI archive of two indexes with skopeo; `bazel run :X_index.push`
 # to a private registry: `crane validate --remote` passes and `crane digest --platform` gives each
@@ -9,8 +9,10 @@
 # by Go's debug/elf (the amd64 ones EM_X86_64); `bazel run :image_index.load` loads the host's
 # image into podman; the arm64 Go server answers "Hello World!" under qemu (through binfmt_misc
 # when the kernel has an aarch64 handler, else with qemu-aarch64-static directly; skipped with a
-# message without qemu). Bad input: two images of one platform, or arm64 without variant v8,
-# fail at analysis time (in a throw-away workspace). Leaves nothing behind.
+# message without qemu); the arm64 C++ hello (cross-compiled by the host's aarch64 g++) is
+# EM_AARCH64 and prints "Hello World!" under qemu-aarch64-static with the arm64 cc image's own
+# rootfs (its layers untarred) as the library root. Bad input: two images of one platform, or
+# arm64 without variant v8, fail at analysis time (in a throw-away workspace). Leaves nothing behind.
 set -euo pipefail
 # shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -23,7 +25,7 @@ NAME=multiarch_test
 RELEASES=(debian12 debian13)
 IMAGES=(static base_nossl base cc python3 java nodejs)
 VARIANTS=("" _nonroot _debug _debug_nonroot)
-EXAMPLES=(go flask java node)
+EXAMPLES=(go flask java node cc)
 AMD64='{"architecture":"amd64","os":"linux"}'
 ARM64='{"architecture":"arm64","os":"linux","variant":"v8"}'
 
@@ -183,6 +185,24 @@ if [ "${#run[@]}" -gt 0 ]; then
   wait_http "http://127.0.0.1:$port/" 30 "$pid" || fail "arm64 Go server" "$(tail -n 5 "$tmp/arm64-server.log")"
   assert_eq "the arm64 Go server answers GET /" "Hello World!" "$(curl -fsS "http://127.0.0.1:$port/")"
   stop_server
+fi
+
+# --- run the arm64 C++ hello with the arm64 cc image's own libraries -----------------------------
+e2e_step "run //examples/cc:arm64_image's /app/hello_arm64 under qemu-aarch64-static -L <its rootfs>"
+layout="$bin/examples/cc/arm64_image"
+rootfs="$tmp/cc-arm64-rootfs"
+mkdir -p "$rootfs"
+manifest="$(jq -r '.manifests[0].digest' "$layout/index.json")"
+for d in $(jq -r '.layers[].digest' "$layout/blobs/sha256/${manifest#sha256:}"); do
+  tar -xzf "$layout/blobs/sha256/${d#sha256:}" -C "$rootfs" || fail "untar layer $d of $layout" "failed"
+done
+assert_eq "the arm64 C++ hello is EM_AARCH64" EM_AARCH64 "$("$tmp/elfmachine" "$rootfs/app/hello_arm64")"
+if command -v qemu-aarch64-static >/dev/null; then
+  # -L: the image's ld-linux-aarch64.so.1, libstdc++, libgcc_s and libc, none of the host's.
+  assert_eq "qemu-aarch64-static -L rootfs rootfs/app/hello_arm64 prints" "Hello World!" \
+    "$(qemu-aarch64-static -L "$rootfs" "$rootfs/app/hello_arm64" 2>&1)"
+else
+  echo "    SKIP: no qemu-aarch64-static (tests/setup.sh installs qemu-user-static): the arm64 C++ hello was not run"
 fi
 
 # --- .load loads the host's image -------------------------------------------------------------

@@ -35,33 +35,15 @@ cd "$E2E_REPO"
 tmp=""
 e2e_tmpdir tmp repro
 
-# Bazel's download cache of this machine's default output root, shared when it exists.
-repo_cache_flags=()
-default_repo_cache="${XDG_CACHE_HOME:-$HOME/.cache}/bazel/_bazel_${USER:-$(id -un)}/cache/repos"
-[ -d "$default_repo_cache" ] && repo_cache_flags=(--repository_cache="$default_repo_cache")
-
-# copy_tree DEST UMASK: copies the working tree's files (tracked, minus deleted ones, plus
-# untracked ones git does not ignore) to DEST, creating files and directories under UMASK.
-copy_tree() {
-  local dest="$1" mask="$2"
-  mkdir -p "$dest"
-  (
-    umask "$mask"
-    git ls-files -z --cached --others --exclude-standard |
-      while IFS= read -r -d '' f; do
-        # Deleted but not yet staged files are still listed by --cached.
-        [ -e "$f" ] || [ -L "$f" ] || continue
-        printf '%s\0' "$f"
-      done |
-      xargs -0 --no-run-if-empty cp -P --parents --target-directory="$dest"
-  )
-}
+# Bazel's download cache of this machine's default output root: the Debian packages are not
+# downloaded again (tests/e2e/common.sh).
+mapfile -t repo_cache_flags < <(e2e_repo_cache_flag)
 
 e2e_step "copying the working tree twice"
 a="$tmp/a/rules_distill"
 b="$tmp/b/some/deeper/path/checkout-two"
-copy_tree "$a" 022 || fail "copy the working tree to $a" "cp failed"
-copy_tree "$b" 077 || fail "copy the working tree to $b" "cp failed"
+e2e_copy_tree "$a" 022 || fail "copy the working tree to $a" "cp failed"
+e2e_copy_tree "$b" 077 || fail "copy the working tree to $b" "cp failed"
 # Every file in copy b gets another mtime, in the past.
 find "$b" -exec touch -h -d '2001-02-03 04:05:06.789' {} +
 assert_eq "both copies hold the same files" "$(cd "$a" && find . -type f | LC_ALL=C sort)" \
