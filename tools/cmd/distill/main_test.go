@@ -6,13 +6,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/rules-distill/rules_distill/tools/internal/layertest"
 )
 
 // TestMain lets tests run the test binary as distill itself: with
@@ -21,13 +21,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv("DISTILL_TEST_MAIN") != "1" {
 		os.Exit(m.Run())
 	}
-	if u := os.Getenv("DISTILL_TEST_UMASK"); u != "" {
-		n, err := strconv.ParseUint(u, 8, 32)
-		if err != nil {
-			panic(err)
-		}
-		syscall.Umask(int(n))
-	}
+	layertest.UmaskFromEnv()
 	main()
 }
 

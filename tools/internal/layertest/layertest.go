@@ -6,6 +6,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -68,4 +72,45 @@ func (l blobLayer) Compressed() (io.ReadCloser, error) {
 }
 func (l blobLayer) Uncompressed() (io.ReadCloser, error) {
 	return io.NopCloser(bytes.NewReader(Uncompress(l.t, l.blob, l.desc.MediaType))), nil
+}
+
+// CheckOutputs checks the two files a layer-writing subcommand wrote: the
+// blob has the digest and size its descriptor gives, and the descriptor is
+// one line of JSON and a newline. It returns the descriptor.
+func CheckOutputs(t testing.TB, blob, desc string) descriptor.Layer {
+	t.Helper()
+	d, err := descriptor.ReadLayer(desc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(blob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := SHA256(b); got != d.Digest || int64(len(b)) != d.Size {
+		t.Errorf("blob has digest %s and size %d, descriptor %s and %d", got, len(b), d.Digest, d.Size)
+	}
+	raw, err := os.ReadFile(desc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(string(raw), "}\n") || strings.Count(string(raw), "\n") != 1 {
+		t.Errorf("descriptor is not one line of JSON and a newline: %q", raw)
+	}
+	return d
+}
+
+// UmaskFromEnv sets the process's umask to DISTILL_TEST_UMASK (octal) when
+// it is set: for a test binary that re-runs itself as a subcommand under a
+// given umask (see the TestMain functions of the subcommands' tests).
+func UmaskFromEnv() {
+	u := os.Getenv("DISTILL_TEST_UMASK")
+	if u == "" {
+		return
+	}
+	n, err := strconv.ParseUint(u, 8, 32)
+	if err != nil {
+		panic(err)
+	}
+	syscall.Umask(int(n))
 }

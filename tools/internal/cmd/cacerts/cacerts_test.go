@@ -5,24 +5,20 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rules-distill/rules_distill/tools/internal/cli"
 	"github.com/rules-distill/rules_distill/tools/internal/debtest"
+	"github.com/rules-distill/rules_distill/tools/internal/layertest"
 	"github.com/rules-distill/rules_distill/tools/pkg/deb"
-	"github.com/rules-distill/rules_distill/tools/pkg/descriptor"
 )
 
 // TestMain lets tests run the test binary as `distill cacerts`: with
@@ -32,13 +28,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv("DISTILL_TEST_CACERTS") != "1" {
 		os.Exit(m.Run())
 	}
-	if u := os.Getenv("DISTILL_TEST_UMASK"); u != "" {
-		n, err := strconv.ParseUint(u, 8, 32)
-		if err != nil {
-			panic(err)
-		}
-		syscall.Umask(int(n))
-	}
+	layertest.UmaskFromEnv()
 	if err := Run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		os.Stderr.WriteString("distill cacerts: " + err.Error() + "\n")
 		os.Exit(1)
@@ -130,25 +120,7 @@ func TestRun(t *testing.T) {
 			if stdout.Len()+stderr.Len() != 0 {
 				t.Errorf("output %q, stderr %q; want none", stdout.String(), stderr.String())
 			}
-			d, err := descriptor.ReadLayer(desc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, err := os.ReadFile(blob)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sum := sha256.Sum256(b)
-			if got := "sha256:" + hex.EncodeToString(sum[:]); got != d.Digest.String() || int64(len(b)) != d.Size {
-				t.Errorf("blob has digest %s and size %d, descriptor %s and %d", got, len(b), d.Digest, d.Size)
-			}
-			raw, err := os.ReadFile(desc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !strings.HasSuffix(string(raw), "}\n") || strings.Count(string(raw), "\n") != 1 {
-				t.Errorf("descriptor is not one line of JSON and a newline: %q", raw)
-			}
+			layertest.CheckOutputs(t, blob, desc)
 		})
 	}
 	want := []string{"gzip.json", "gzip.tar", "none.json", "none.tar", "zstd.json", "zstd.tar"}

@@ -2,8 +2,6 @@ package layer
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"io"
 	"os"
@@ -14,7 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rules-distill/rules_distill/tools/internal/cli"
-	"github.com/rules-distill/rules_distill/tools/pkg/descriptor"
+	"github.com/rules-distill/rules_distill/tools/internal/layertest"
 )
 
 func write(t *testing.T, path, content string) string {
@@ -54,25 +52,7 @@ func TestRun(t *testing.T) {
 			if err := Run(context.Background(), args, io.Discard, io.Discard); err != nil {
 				t.Fatal(err)
 			}
-			d, err := descriptor.ReadLayer(desc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			data, err := os.ReadFile(blob)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sum := sha256.Sum256(data)
-			if got := "sha256:" + hex.EncodeToString(sum[:]); got != d.Digest.String() || int64(len(data)) != d.Size {
-				t.Errorf("blob has digest %s and size %d, descriptor %s and %d", got, len(data), d.Digest, d.Size)
-			}
-			raw, err := os.ReadFile(desc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !strings.HasSuffix(string(raw), "}\n") || strings.Count(string(raw), "\n") != 1 {
-				t.Errorf("descriptor is not one line of JSON and a newline: %q", raw)
-			}
+			layertest.CheckOutputs(t, blob, desc)
 		})
 	}
 	// Only the outputs: no temporary file is left behind.
